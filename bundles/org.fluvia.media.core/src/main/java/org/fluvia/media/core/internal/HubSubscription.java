@@ -1,0 +1,191 @@
+package org.fluvia.media.core.internal;
+
+import org.fluvia.media.api.MediaMessage;
+import org.fluvia.media.api.MediaType;
+import org.fluvia.media.api.Stream;
+import org.fluvia.media.api.StreamReader;
+import org.fluvia.media.api.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One reader's queue on a stream, bounded by time: when the queued media spans more than
+ * {@code queue_length}, whole GOPs are dropped (sequence headers and metadata are kept) and the
+ * reader resumes at the next keyframe.
+ */
+final class HubSubscription implements Subscription {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubSubscription.class);
+
+    private final HubStream stream;
+    final StreamReader reader;
+    private final int queueLengthMs;
+
+    /** Guarded by this. Each queued message holds its own reference. */
+    private final ArrayDeque<MediaMessage> queue = new ArrayDeque<>();
+    private boolean signalled;
+    private boolean closed;
+    /** At the start and after a drop, video waits for a keyframe so the decoder never sees a broken GOP. */
+    private boolean awaitKeyframe = true;
+    private long dropped;
+
+    private final Runnable drain = this::drain;
+
+    HubSubscription(HubStream stream, StreamReader reader, int queueLengthMs) {
+        this.stream = stream;
+        this.reader = reader;
+        this.queueLengthMs = queueLengthMs;
+    }
+
+    @Override
+    public Stream stream() {
+        return stream;
+    }
+
+    /** Queues a message; takes ownership of {@code message}. Called with the stream's lock held. */
+    void offer(MediaMessage message) {
+        boolean signal;
+        synchronized (this) {
+            if (closed) {
+                message.release();
+                return;
+            }
+            if (awaitKeyframe && message.type() == MediaType.VIDEO && !message.isKeyframe()) {
+                dropped++;
+                message.release();
+                return;
+            }
+            if (message.isVideoKeyframe()) {
+                awaitKeyframe = false;
+            }
+            queue.add(message);
+            if (queue.size() > 1 && spanMs() > queueLengthMs) {
+                shrink();
+            }
+            signal = !signalled;
+            signalled = true;
+        }
+        if (signal) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        try {
+            reader.executor().execute(drain);
+        } catch (RuntimeException e) { // the reader's event loop is shutting down
+            LOG.debug("[{}] reader executor refused a drain: {}", stream.key(), e.toString());
+        }
+    }
+
+    private void drain() {
+        try {
+            reader.onMessages(this);
+        } catch (RuntimeException e) {
+            LOG.warn("[{}] reader {} failed while reading; closing it", stream.key(), reader, e);
+            close();
+        }
+    }
+
+    private int spanMs() {
+        return queue.peekLast().timestamp() - queue.peekFirst().timestamp();
+    }
+
+    /** Drops everything before the newest video keyframe, or all media when there is none. */
+    private void shrink() {
+        MediaMessage lastKey = null;
+        for (Iterator<MediaMessage> it = queue.descendingIterator(); it.hasNext(); ) {
+            MediaMessage m = it.next();
+            if (m.isVideoKeyframe()) {
+                lastKey = m;
+                break;
+            }
+        }
+        int before = queue.size();
+        for (Iterator<MediaMessage> it = queue.iterator(); it.hasNext(); ) {
+            MediaMessage m = it.next();
+            if (m == lastKey) {
+                break;
+            }
+            if (!m.isSequenceHeader() && !m.isMetadata()) {
+                it.remove();
+                m.release();
+                dropped++;
+            }
+        }
+        if (lastKey == null) {
+            awaitKeyframe = true;
+        }
+        LOG.debug("[{}] reader {} fell behind by more than {} ms: dropped {} messages", stream.key(), reader,
+                queueLengthMs, before - queue.size());
+    }
+
+    @Override
+    public MediaMessage poll() {
+        synchronized (this) {
+            MediaMessage m = queue.poll();
+            if (m == null) {
+                signalled = false;
+            }
+            return m;
+        }
+    }
+
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public synchronized long droppedMessages() {
+        return dropped;
+    }
+
+    /** Runs a notification on the reader's executor, after anything already scheduled there. */
+    void notifyReader(java.util.function.Consumer<HubSubscription> call) {
+        try {
+            reader.executor().execute(() -> {
+                try {
+                    call.accept(this);
+                } catch (RuntimeException e) {
+                    LOG.warn("[{}] reader {} failed on a notification", stream.key(), reader, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("[{}] reader executor refused a notification: {}", stream.key(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (releaseAll()) {
+            stream.removeSubscription(this);
+        }
+    }
+
+    /** Closes the queue and releases what it holds; true the first time. */
+    boolean releaseAll() {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            MediaMessage m;
+            while ((m = queue.poll()) != null) {
+                m.release();
+            }
+            return true;
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "subscription[" + stream.key() + " " + reader + "]";
+    }
+}

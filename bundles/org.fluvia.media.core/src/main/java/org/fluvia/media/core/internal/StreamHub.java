@@ -1,0 +1,168 @@
+package org.fluvia.media.core.internal;
+
+import org.fluvia.media.api.OnDemandProvider;
+import org.fluvia.media.api.Publication;
+import org.fluvia.media.api.SourceKind;
+import org.fluvia.media.api.Stream;
+import org.fluvia.media.api.StreamBusyException;
+import org.fluvia.media.api.StreamKey;
+import org.fluvia.media.api.StreamObserver;
+import org.fluvia.media.api.StreamReader;
+import org.fluvia.media.api.StreamRegistry;
+import org.fluvia.media.api.Subscription;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The node's stream registry: creates streams on first publish or play, asks on-demand providers for
+ * streams nobody publishes, tells observers, and removes a stream once it has neither source nor
+ * reader.
+ */
+@Component(service = StreamRegistry.class)
+public class StreamHub implements StreamRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
+
+    private final ConcurrentHashMap<StreamKey, HubStream> streams = new ConcurrentHashMap<>();
+    private final List<StreamObserver> observers = new CopyOnWriteArrayList<>();
+    private final List<OnDemandProvider> providers = new CopyOnWriteArrayList<>();
+    private final List<VhostPlayConfig> vhosts = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addObserver(StreamObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(StreamObserver observer) {
+        observers.remove(observer);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProvider(OnDemandProvider provider) {
+        providers.add(provider);
+    }
+
+    void removeProvider(OnDemandProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addVhost(VhostPlayConfig vhost) {
+        vhosts.add(vhost);
+    }
+
+    void removeVhost(VhostPlayConfig vhost) {
+        vhosts.remove(vhost);
+    }
+
+    VhostSettings settings(String vhost) {
+        VhostSettings fallback = null;
+        for (VhostPlayConfig c : vhosts) {
+            VhostSettings s = c.settings();
+            if (s.vhost().equals(vhost)) {
+                return s;
+            }
+            if (StreamKey.DEFAULT_VHOST.equals(s.vhost())) {
+                fallback = s;
+            }
+        }
+        return fallback != null ? fallback : VhostSettings.DEFAULTS;
+    }
+
+    @Override
+    public Publication publish(StreamKey key, SourceKind kind, String description) throws StreamBusyException {
+        while (true) {
+            HubStream stream = streams.computeIfAbsent(key, k -> new HubStream(this, k, settings(k.vhost())));
+            HubPublication p = stream.attachSource(kind, description, settings(key.vhost()));
+            if (p != null) {
+                LOG.info("[{}] published by {}", key, description);
+                each(o -> o.streamPublished(stream));
+                return p;
+            }
+            streams.remove(key, stream); // it was being removed: make a new one
+        }
+    }
+
+    @Override
+    public Subscription subscribe(StreamKey key, StreamReader reader) {
+        while (true) {
+            HubStream stream = streams.computeIfAbsent(key, k -> new HubStream(this, k, settings(k.vhost())));
+            HubSubscription sub = stream.addReader(reader);
+            if (sub != null) {
+                if (!stream.isPublished()) {
+                    askProviders(key);
+                }
+                return sub;
+            }
+            streams.remove(key, stream);
+        }
+    }
+
+    private void askProviders(StreamKey key) {
+        for (OnDemandProvider p : providers) {
+            try {
+                if (p.provide(key, this)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] on-demand provider {} failed", key, p, e);
+            }
+        }
+    }
+
+    @Override
+    public Stream stream(StreamKey key) {
+        return streams.get(key);
+    }
+
+    @Override
+    public Collection<Stream> streams() {
+        return new ArrayList<>(streams.values());
+    }
+
+    void unpublished(HubStream stream, boolean remove) {
+        LOG.info("[{}] unpublished", stream.key());
+        each(o -> o.streamUnpublished(stream));
+        if (remove) {
+            remove(stream);
+        }
+    }
+
+    void readersChanged(HubStream stream) {
+        each(o -> o.readersChanged(stream));
+    }
+
+    void remove(HubStream stream) {
+        streams.remove(stream.key(), stream);
+    }
+
+    private void each(Consumer<StreamObserver> call) {
+        for (StreamObserver o : observers) {
+            try {
+                call.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warn("stream observer {} failed", o, e);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (HubStream s : streams.values()) {
+            s.shutdown();
+        }
+        streams.clear();
+    }
+}

@@ -1,0 +1,304 @@
+package org.fluvia.media.core.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.fluvia.media.api.MediaMessage;
+import org.fluvia.media.api.MediaType;
+import org.fluvia.media.api.OnDemandProvider;
+import org.fluvia.media.api.Publication;
+import org.fluvia.media.api.SourceKind;
+import org.fluvia.media.api.StreamBusyException;
+import org.fluvia.media.api.StreamKey;
+import org.fluvia.media.api.StreamReader;
+import org.fluvia.media.api.StreamRegistry;
+import org.fluvia.media.api.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StreamHubTest {
+
+    private static final StreamKey KEY = StreamKey.of("live", "cam");
+
+    private final StreamHub hub = new StreamHub();
+    private final List<ByteBuf> payloads = new ArrayList<>();
+
+    @AfterEach
+    void everyPayloadReleased() {
+        hub.deactivate();
+        for (ByteBuf b : payloads) {
+            assertEquals(0, b.refCnt(), "a payload was not released");
+        }
+    }
+
+    /** A reader whose executor queues tasks until the test runs them, like an event loop. */
+    final class Player implements StreamReader {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        final List<String> events = new ArrayList<>();
+        final List<MediaMessage> got = new ArrayList<>();
+        int maxPolls = Integer.MAX_VALUE;
+
+        @Override
+        public Executor executor() {
+            return tasks::add;
+        }
+
+        @Override
+        public void onMessages(Subscription s) {
+            MediaMessage m;
+            int n = 0;
+            while (n++ < maxPolls && (m = s.poll()) != null) {
+                got.add(m);
+            }
+        }
+
+        @Override
+        public void onPublish(Subscription s) {
+            events.add("publish");
+        }
+
+        @Override
+        public void onUnpublish(Subscription s) {
+            events.add("unpublish");
+        }
+
+        void run() {
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                r.run();
+            }
+        }
+
+        List<String> describe() {
+            List<String> out = new ArrayList<>();
+            for (MediaMessage m : got) {
+                out.add(describe(m));
+            }
+            return out;
+        }
+
+        String describe(MediaMessage m) {
+            String kind = m.isMetadata() ? "meta" : m.isSequenceHeader() ? m.type().name().toLowerCase() + "-hdr"
+                    : m.isVideoKeyframe() ? "key" : m.type() == MediaType.VIDEO ? "inter" : "audio";
+            return kind + "@" + m.timestamp();
+        }
+
+        void releaseAll() {
+            got.forEach(MediaMessage::release);
+            got.clear();
+        }
+    }
+
+    private MediaMessage video(int ts, boolean key) {
+        return MediaMessage.of(MediaType.VIDEO, ts, buf(key ? 0x17 : 0x27, 1, 0, 0, 0, 1, 2, 3));
+    }
+
+    private MediaMessage videoHeader(int ts) {
+        return MediaMessage.of(MediaType.VIDEO, ts, buf(0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f));
+    }
+
+    private MediaMessage audioHeader(int ts) {
+        return MediaMessage.of(MediaType.AUDIO, ts, buf(0xaf, 0, 0x12, 0x10));
+    }
+
+    private MediaMessage audio(int ts) {
+        return MediaMessage.of(MediaType.AUDIO, ts, buf(0xaf, 1, 9, 9));
+    }
+
+    private MediaMessage meta() {
+        return MediaMessage.of(MediaType.DATA, 0, MediaMessage.METADATA, buf(2, 0, 1, 'x'));
+    }
+
+    private ByteBuf buf(int... bytes) {
+        ByteBuf b = Unpooled.buffer(bytes.length);
+        for (int v : bytes) {
+            b.writeByte(v);
+        }
+        payloads.add(b);
+        return b;
+    }
+
+    private Publication publishHeaders(SourceKind kind) throws StreamBusyException {
+        Publication p = hub.publish(KEY, kind, "test");
+        p.publish(meta());
+        p.publish(videoHeader(0));
+        p.publish(audioHeader(0));
+        return p;
+    }
+
+    @Test
+    void lateJoinerStartsWithMetadataSequenceHeadersAndCachedGop() throws Exception {
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        p.publish(video(0, true));
+        p.publish(audio(10));
+        p.publish(video(40, false));
+        p.publish(video(80, true)); // new GOP: the cache restarts here
+        p.publish(audio(90));
+
+        Player late = new Player();
+        Subscription s = hub.subscribe(KEY, late);
+        late.run();
+        assertEquals(List.of("publish"), late.events);
+        assertEquals(List.of("meta@0", "video-hdr@0", "audio-hdr@0", "key@80", "audio@90"), late.describe());
+
+        p.publish(video(120, false));
+        late.run();
+        assertEquals("inter@120", late.describe().get(5));
+        late.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
+    void readerJoiningMidGopWithoutCacheWaitsForKeyframe() throws Exception {
+        VhostPlayConfig noCache = new VhostPlayConfig();
+        noCache.activate(config(false, 10, "off"));
+        hub.addVhost(noCache);
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        p.publish(video(0, true));
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        p.publish(video(40, false));
+        p.publish(audio(50));
+        p.publish(video(80, true));
+        player.run();
+        assertEquals(List.of("meta@0", "video-hdr@0", "audio-hdr@0", "audio@50", "key@80"), player.describe());
+        assertEquals(1, s.droppedMessages());
+        player.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
+    void slowReaderDropsWholeGopsButKeepsSequenceHeaders() throws Exception {
+        VhostPlayConfig shortQueue = new VhostPlayConfig();
+        shortQueue.activate(config(true, 1, "off"));
+        hub.addVhost(shortQueue);
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player slow = new Player();
+        Subscription s = hub.subscribe(KEY, slow);
+        // 3 s of media in GOPs of 1 s; the reader never polls meanwhile.
+        for (int ts = 0; ts <= 3000; ts += 100) {
+            p.publish(video(ts, ts % 1000 == 0));
+        }
+        slow.run();
+        List<String> got = slow.describe();
+        assertEquals(List.of("meta@0", "video-hdr@0", "audio-hdr@0"), got.subList(0, 3));
+        assertTrue(got.get(3).startsWith("key@"), "after the drop the reader resumes at a keyframe: " + got);
+        int firstTs = slow.got.get(3).timestamp();
+        assertTrue(firstTs >= 2000, "old GOPs were dropped: " + got);
+        assertTrue(s.droppedMessages() >= 20, "drops are counted: " + s.droppedMessages());
+        slow.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
+    void secondPublisherIsRefusedAndFirstContinues() throws Exception {
+        Publication p = hub.publish(KEY, SourceKind.PUBLISH, "first");
+        StreamBusyException e = assertThrows(StreamBusyException.class, () -> hub.publish(KEY, SourceKind.PUBLISH, "second"));
+        assertTrue(e.getMessage().contains("first"));
+        assertEquals("first", hub.stream(KEY).sourceDescription());
+        p.close();
+        hub.publish(KEY, SourceKind.PUBLISH, "third").close();
+    }
+
+    @Test
+    void readersAreToldOfUnpublishAndContinueOnRepublish() throws Exception {
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        p.publish(video(0, true));
+        p.close();
+        player.run();
+        assertEquals(List.of("publish", "unpublish"), player.events);
+        assertNotNull(hub.stream(KEY), "a stream with a waiting reader stays");
+        assertFalse(hub.stream(KEY).isPublished());
+
+        Publication again = publishHeaders(SourceKind.PUBLISH);
+        again.publish(video(0, true));
+        player.run();
+        assertEquals(List.of("publish", "unpublish", "publish"), player.events);
+        assertEquals("key@0", player.describe().get(player.got.size() - 1));
+        player.releaseAll();
+        s.close();
+        again.close();
+        assertNull(hub.stream(KEY), "a stream with neither source nor reader is removed");
+    }
+
+    @Test
+    void fullJitterMakesTimelineMonotonicFromZero() throws Exception {
+        Publication p = hub.publish(KEY, SourceKind.PUBLISH, "jumpy");
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        p.publish(video(5000, true));
+        p.publish(video(5040, false));
+        p.publish(video(900000, false)); // a jump: becomes +10 ms
+        p.publish(video(900040, false));
+        p.publish(video(899990, false)); // small step back is kept (-50)
+        player.run();
+        List<Integer> ts = player.got.stream().map(MediaMessage::timestamp).toList();
+        assertEquals(List.of(0, 40, 50, 90, 40), ts);
+        player.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
+    void zeroAndOffJitterModes() {
+        TimeJitter.Corrector zero = TimeJitter.ZERO.newCorrector();
+        assertEquals(0, zero.correct(1000));
+        assertEquals(900000, zero.correct(901000));
+        TimeJitter.Corrector off = TimeJitter.OFF.newCorrector();
+        assertEquals(1000, off.correct(1000));
+        assertThrows(IllegalArgumentException.class, () -> TimeJitter.parse("sometimes"));
+    }
+
+    @Test
+    void onDemandProviderIsAskedForAMissingStreamOnly() throws Exception {
+        List<StreamKey> asked = new ArrayList<>();
+        OnDemandProvider edge = (key, registry) -> asked.add(key);
+        hub.addProvider(edge);
+        Player a = new Player();
+        Subscription sa = hub.subscribe(KEY, a);
+        assertEquals(List.of(KEY), asked);
+        Publication p = hub.publish(KEY, SourceKind.PULL, "pull");
+        Player b = new Player();
+        Subscription sb = hub.subscribe(KEY, b);
+        assertEquals(1, asked.size(), "a published stream needs no provider");
+        assertEquals(2, hub.stream(KEY).readerCount());
+        sa.close();
+        sb.close();
+        p.close();
+    }
+
+    @Test
+    void closedReaderReleasesItsQueue() throws Exception {
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        p.publish(video(0, true));
+        s.close(); // never polled: the queue is released here
+        p.publish(video(40, false));
+        p.close();
+        player.run();
+        assertTrue(player.got.isEmpty());
+    }
+
+    private static VhostPlayConfig.Config config(boolean gopCache, double queueLength, String jitter) {
+        return new VhostPlayConfig.Config() {
+            public Class<? extends java.lang.annotation.Annotation> annotationType() { return VhostPlayConfig.Config.class; }
+            public String vhost() { return StreamKey.DEFAULT_VHOST; }
+            public boolean gop__cache() { return gopCache; }
+            public double queue__length() { return queueLength; }
+            public String time__jitter() { return jitter; }
+            public int gop__cache__max__frames() { return 2500; }
+        };
+    }
+}

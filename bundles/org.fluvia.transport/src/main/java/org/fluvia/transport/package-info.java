@@ -1,0 +1,7 @@
+/** Shared Netty event loops for every Fluvia server and client. */
+@Export
+@Version("1.0.0")
+package org.fluvia.transport;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
