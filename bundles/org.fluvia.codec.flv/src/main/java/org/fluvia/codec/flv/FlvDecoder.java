@@ -7,27 +7,31 @@ import java.util.List;
 
 /** Decodes an FLV byte stream (header, then tags) into {@link FlvTag}s whose bodies are retained slices. */
 public class FlvDecoder extends ByteToMessageDecoder {
-    /** Default limit on a tag body: far above any sane video frame, far below memory trouble. */
-    public static final int DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+    /** Default limit on a whole tag: far above any sane video frame, far below memory trouble. */
+    public static final int DEFAULT_MAX_TAG_SIZE = 16 * 1024 * 1024;
+    /** Largest limit that means anything: a tag with the largest 24-bit DataSize. */
+    public static final int MAX_TAG_SIZE = FlvTags.tagSize(FlvTags.MAX_BODY_SIZE);
 
     private enum State { HEADER, TAGS, FAILED }
 
     private final int maxBodySize;
     private State state = State.HEADER;
 
-    /** Creates a decoder with the default body size limit of 16 MiB. */
+    /** Creates a decoder with the default tag size limit of 16 MiB. */
     public FlvDecoder() {
-        this(DEFAULT_MAX_BODY_SIZE);
+        this(DEFAULT_MAX_TAG_SIZE);
     }
 
     /**
-     * @param maxBodySize largest tag body (DataSize) accepted, 1..0xFFFFFF; a larger tag fails the stream
+     * @param maxTagSize largest tag accepted, counting its 11-byte header, body and 4-byte PreviousTagSize
+     *     ({@link FlvTags#tagSize}); at least 15, values above {@link #MAX_TAG_SIZE} change nothing. A larger
+     *     tag fails the stream as soon as its header arrives, before its body is buffered.
      */
-    public FlvDecoder(int maxBodySize) {
-        if (maxBodySize < 1 || maxBodySize > FlvTags.MAX_BODY_SIZE) {
-            throw new IllegalArgumentException("maxBodySize must be 1.." + FlvTags.MAX_BODY_SIZE + ", got " + maxBodySize);
+    public FlvDecoder(int maxTagSize) {
+        if (maxTagSize < FlvTags.tagSize(0)) {
+            throw new IllegalArgumentException("maxTagSize must be at least " + FlvTags.tagSize(0) + ", got " + maxTagSize);
         }
-        this.maxBodySize = maxBodySize;
+        this.maxBodySize = Math.min(maxTagSize, MAX_TAG_SIZE) - FlvTags.tagSize(0);
     }
 
     /**

@@ -81,8 +81,8 @@ final class FlvParsing {
         }
         int dataSize = in.getUnsignedMedium(r + 1);
         if (dataSize > maxBodySize) {
-            throw new FlvFormatException("FLV tag at offset " + r + " has a " + dataSize + "-byte body, over the limit of "
-                    + maxBodySize);
+            throw new FlvFormatException("FLV tag at offset " + r + " is " + FlvTags.tagSize(dataSize)
+                    + " bytes, over the limit of " + FlvTags.tagSize(maxBodySize));
         }
         if (in.readableBytes() < FlvTags.tagSize(dataSize)) {
             return null;
