@@ -35,8 +35,8 @@ class ScriptDataTest {
         props.put("videocodecid", 7.0);
         ByteBuf body = ScriptData.onMetaData(alloc, props);
         try {
-            assertEquals("020000a6f6e4d65746144617461".substring(0, 2) + "000a" + ByteBufUtil.hexDump("onMetaData".getBytes())
-                    + "0800000002", ByteBufUtil.hexDump(body, 0, 18));
+            assertEquals("02" + "000a" + ByteBufUtil.hexDump("onMetaData".getBytes()) + "08" + "00000002",
+                    ByteBufUtil.hexDump(body, 0, 18));
             assertEquals("onMetaData", ScriptData.name(body));
             Map<String, Object> back = ScriptData.readMetaData(body);
             assertInstanceOf(AmfEcmaArray.class, back);
