@@ -180,6 +180,25 @@ class HandshakeTest {
         assertFalse(client.finish());
     }
 
+    @ParameterizedTest(name = "S1 digest offset base {0}")
+    @ValueSource(ints = {8, 772})
+    void clientAnswersASignedS1WithADigestC2(int base) throws Exception {
+        EventRecorder recorder = new EventRecorder();
+        EmbeddedChannel client = new EmbeddedChannel(new HandshakeClientHandler(true, new Random(3)), recorder);
+        Bytes.outbound(client);
+        byte[] s1 = signed(11, new byte[] {3, 5, 1, 1}, Arrays.copyOf(FMS_KEY, 36), base);
+
+        client.writeInbound(Unpooled.wrappedBuffer(Bytes.concat(new byte[] {3}, s1, new byte[1536])));
+        byte[] c2 = Bytes.outbound(client);
+
+        assertEquals(1536, c2.length);
+        int s1At = offset(s1, base);
+        byte[] c2Key = hmac(FP_KEY, Arrays.copyOfRange(s1, s1At, s1At + 32));
+        assertArrayEquals(hmac(c2Key, Arrays.copyOf(c2, 1504)), Arrays.copyOfRange(c2, 1504, 1536));
+        assertEquals(List.of(new HandshakeCompleteEvent(true)), recorder.events);
+        assertFalse(client.finish());
+    }
+
     @Test
     void clientEchoesS1WhenTheServerDoesTheSimpleHandshake() {
         EventRecorder recorder = new EventRecorder();
