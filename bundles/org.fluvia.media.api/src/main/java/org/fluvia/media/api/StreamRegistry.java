@@ -26,6 +26,13 @@ public interface StreamRegistry {
      */
     Subscription subscribe(StreamKey key, StreamReader reader);
 
+    /**
+     * The vhost a client's requested host name maps to: the name itself when that vhost is configured,
+     * {@link StreamKey#DEFAULT_VHOST} otherwise (as SRS does, so players using an IP address or another
+     * host name reach the same streams).
+     */
+    String resolveVhost(String requested);
+
     /** The stream, or null when the registry holds none under that key. */
     Stream stream(StreamKey key);
 

@@ -82,6 +82,18 @@ public class StreamHub implements StreamRegistry {
     }
 
     @Override
+    public String resolveVhost(String requested) {
+        if (requested != null) {
+            for (VhostPlayConfig c : vhosts) {
+                if (c.settings().vhost().equalsIgnoreCase(requested)) {
+                    return c.settings().vhost();
+                }
+            }
+        }
+        return StreamKey.DEFAULT_VHOST;
+    }
+
+    @Override
     public Publication publish(StreamKey key, SourceKind kind, String description) throws StreamBusyException {
         while (true) {
             HubStream stream = streams.computeIfAbsent(key, k -> new HubStream(this, k, settings(k.vhost())));

@@ -1,0 +1,129 @@
+package org.fluvia.rtmp.server.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import org.fluvia.codec.rtmp.ChunkEncoder;
+import org.fluvia.codec.rtmp.UserControl;
+import org.fluvia.media.api.MediaMessage;
+import org.fluvia.media.api.MediaType;
+import org.fluvia.media.api.StreamReader;
+import org.fluvia.media.api.Subscription;
+
+import java.util.concurrent.Executor;
+
+/**
+ * An RTMP player's side of a stream: drains its hub queue into the channel as pre-encoded chunk
+ * buffers shared with every other player of the same chunk size, one flush per drain.
+ */
+final class PlayerReader implements StreamReader {
+
+    /** What makes two players' chunked forms of a message identical. */
+    record EncodingKey(int chunkSize, int csid, int streamId) {
+    }
+
+    private final RtmpSession session;
+    private final ChannelHandlerContext ctx;
+    private final Channel channel;
+    final int streamId;
+    private final EncodingKey audioKey;
+    private final EncodingKey videoKey;
+    private final EncodingKey dataKey;
+    Subscription subscription;
+    boolean paused;
+    private boolean sawPublish;
+    private boolean closed;
+
+    PlayerReader(RtmpSession session, ChannelHandlerContext ctx, int streamId, int chunkSize) {
+        this.session = session;
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+        this.streamId = streamId;
+        this.audioKey = new EncodingKey(chunkSize, RtmpSession.CSID_AUDIO, streamId);
+        this.videoKey = new EncodingKey(chunkSize, RtmpSession.CSID_VIDEO, streamId);
+        this.dataKey = new EncodingKey(chunkSize, RtmpSession.CSID_DATA, streamId);
+    }
+
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void onMessages(Subscription s) {
+        drain();
+    }
+
+    /** Writes what is queued while the channel takes it; resumes on writability or unpause. */
+    void drain() {
+        Subscription s = subscription;
+        if (s == null || closed || paused) {
+            return;
+        }
+        boolean wrote = false;
+        while (channel.isWritable()) {
+            MediaMessage m = s.poll();
+            if (m == null) {
+                break;
+            }
+            try {
+                EncodingKey key = m.type() == MediaType.AUDIO ? audioKey : m.type() == MediaType.VIDEO ? videoKey : dataKey;
+                ByteBuf chunks = m.encoded(key, msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(),
+                        msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
+                ctx.write(chunks.retainedDuplicate(), ctx.voidPromise());
+                wrote = true;
+            } finally {
+                m.release();
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void onPublish(Subscription s) {
+        if (closed) {
+            return;
+        }
+        if (sawPublish) {
+            ctx.write(UserControl.streamBegin(streamId));
+            session.writeStatus(streamId, "NetStream.Play.PublishNotify", "Stream is published again.");
+            ctx.flush();
+        }
+        sawPublish = true;
+    }
+
+    @Override
+    public void onUnpublish(Subscription s) {
+        if (closed) {
+            return;
+        }
+        sawPublish = true;
+        session.writeStatus(streamId, "NetStream.Play.UnpublishNotify", "Stream is unpublished.");
+        ctx.flush();
+    }
+
+    @Override
+    public void onClose(Subscription s) {
+        if (!closed) {
+            closed = true;
+            session.writeStatus(streamId, "NetStream.Play.Stop", "Stream is no longer served.");
+            ctx.writeAndFlush(UserControl.streamEof(streamId));
+        }
+    }
+
+    void close() {
+        closed = true;
+        Subscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return session.tag();
+    }
+}

@@ -1,0 +1,451 @@
+package org.fluvia.rtmp.server.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.fluvia.codec.amf.Amf0;
+import org.fluvia.codec.amf.AmfException;
+import org.fluvia.codec.amf.AmfObject;
+import org.fluvia.codec.rtmp.Aggregate;
+import org.fluvia.codec.rtmp.Command;
+import org.fluvia.codec.rtmp.DataMessage;
+import org.fluvia.codec.rtmp.HandshakeCompleteEvent;
+import org.fluvia.codec.rtmp.MessageType;
+import org.fluvia.codec.rtmp.ProtocolControl;
+import org.fluvia.codec.rtmp.RtmpMessage;
+import org.fluvia.codec.rtmp.RtmpUrl;
+import org.fluvia.codec.rtmp.StatusObjects;
+import org.fluvia.codec.rtmp.UserControl;
+import org.fluvia.media.api.MediaMessage;
+import org.fluvia.media.api.MediaType;
+import org.fluvia.media.api.Publication;
+import org.fluvia.media.api.SourceKind;
+import org.fluvia.media.api.StreamBusyException;
+import org.fluvia.media.api.StreamKey;
+import org.fluvia.media.api.StreamRegistry;
+import org.fluvia.media.api.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One RTMP client after the handshake: answers its commands and maps publish and play onto the hub.
+ * All of it runs on the channel's event loop.
+ */
+final class RtmpSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
+
+    static final int CSID_CONTROL = 2;
+    static final int CSID_COMMAND = 3;
+    static final int CSID_AUDIO = 4;
+    static final int CSID_DATA = 5;
+    static final int CSID_VIDEO = 6;
+    static final int CSID_STATUS = 5;
+    private static final int WINDOW_ACK_SIZE = 2_500_000;
+
+    private enum State { HANDSHAKE, CONNECTING, CONNECTED, PUBLISHING, PLAYING, CLOSED }
+
+    private final long id;
+    private final StreamRegistry registry;
+    private final int chunkSize;
+    private final int publishTimeoutSeconds;
+
+    private ChannelHandlerContext ctx;
+    private State state = State.HANDSHAKE;
+    private String app;
+    private String requestedVhost;
+    private final Map<String, String> connectParams = new LinkedHashMap<>();
+    private int nextStreamId = 1;
+    private StreamKey key;
+
+    private Publication publication;
+    private PlayerReader player;
+
+    RtmpSession(long id, StreamRegistry registry, int chunkSize, int publishTimeoutSeconds) {
+        this.id = id;
+        this.registry = registry;
+        this.chunkSize = chunkSize;
+        this.publishTimeoutSeconds = publishTimeoutSeconds;
+    }
+
+    String tag() {
+        return key != null ? "[" + key + " client=" + id + "]" : "[client=" + id + " " + (ctx == null ? "" : ctx.channel().remoteAddress()) + "]";
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof HandshakeCompleteEvent) {
+            state = State.CONNECTING;
+            LOG.debug("{} handshake done", tag());
+        } else if (evt instanceof IdleStateEvent) {
+            LOG.warn("{} closing: no data for {} s ({})", tag(), state == State.PUBLISHING ? publishTimeoutSeconds : "the handshake timeout",
+                    state == State.PUBLISHING ? "publisher idle" : "handshake or connect not completed");
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof RtmpMessage)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        RtmpMessage m = (RtmpMessage) msg;
+        try {
+            switch (m.typeId()) {
+                case MessageType.COMMAND_AMF0:
+                case MessageType.COMMAND_AMF3:
+                    onCommand(Command.decode(m));
+                    break;
+                case MessageType.AUDIO:
+                case MessageType.VIDEO:
+                case MessageType.DATA_AMF0:
+                case MessageType.DATA_AMF3:
+                    onMedia(m);
+                    break;
+                case MessageType.AGGREGATE:
+                    for (RtmpMessage sub : Aggregate.split(m)) {
+                        try {
+                            onMedia(sub);
+                        } finally {
+                            sub.release();
+                        }
+                    }
+                    break;
+                default:
+                    // Protocol control (chunk size, ack, window, user control) is handled by the codec.
+                    break;
+            }
+        } finally {
+            m.release();
+        }
+    }
+
+    private void onCommand(Command c) {
+        LOG.debug("{} command {} {}", tag(), c.name(), c.arguments());
+        switch (c.name()) {
+            case "connect":
+                onConnect(c);
+                break;
+            case "releaseStream":
+            case "FCPublish":
+            case "getStreamLength":
+                requireConnected(c);
+                if (c.transactionId() > 0) {
+                    sendCommand(StatusObjects.result(c.transactionId(), null, Amf0.UNDEFINED), 0);
+                }
+                break;
+            case "FCUnpublish":
+                requireConnected(c);
+                if (c.transactionId() > 0) {
+                    sendCommand(StatusObjects.result(c.transactionId(), null, Amf0.UNDEFINED), 0);
+                }
+                stopPublishing();
+                break;
+            case "createStream":
+                requireConnected(c);
+                sendCommand(StatusObjects.result(c.transactionId(), null, (double) nextStreamId++), 0);
+                break;
+            case "publish":
+                requireConnected(c);
+                onPublish(c);
+                break;
+            case "play":
+                requireConnected(c);
+                onPlay(c);
+                break;
+            case "pause":
+                onPause(c);
+                break;
+            case "deleteStream":
+            case "closeStream":
+                stopPublishing();
+                stopPlaying();
+                break;
+            case "receiveAudio":
+            case "receiveVideo":
+            case "_result":
+            case "onBWDone":
+            case "_checkbw":
+            case "setDataFrame":
+                break;
+            default:
+                LOG.debug("{} ignoring command {}", tag(), c.name());
+                if (c.transactionId() > 0) {
+                    sendCommand(StatusObjects.error(c.transactionId(), null,
+                            StatusObjects.status("error", "NetConnection.Call.Failed", "unknown command " + c.name())), 0);
+                }
+        }
+    }
+
+    private void requireConnected(Command c) {
+        if (state == State.HANDSHAKE || state == State.CONNECTING) {
+            throw new org.fluvia.codec.rtmp.RtmpProtocolException("command '" + c.name() + "' before connect");
+        }
+    }
+
+    private void onConnect(Command c) {
+        if (state != State.CONNECTING) {
+            throw new org.fluvia.codec.rtmp.RtmpProtocolException("connect sent twice");
+        }
+        if (!(c.commandObject() instanceof Map)) {
+            throw new org.fluvia.codec.rtmp.RtmpProtocolException("connect without a command object");
+        }
+        Map<?, ?> obj = (Map<?, ?>) c.commandObject();
+        Object appValue = obj.get("app");
+        String appText = appValue instanceof String ? (String) appValue : "";
+        app = trimSlashes(RtmpUrl.stripQuery(appText, connectParams));
+        Object tc = obj.get("tcUrl");
+        if (tc instanceof String) {
+            try {
+                RtmpUrl url = RtmpUrl.parse((String) tc, false);
+                requestedVhost = url.host();
+                connectParams.putAll(url.params());
+                if (app.isEmpty()) {
+                    app = url.app();
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.debug("{} unparsable tcUrl {}: {}", tag(), tc, e.getMessage());
+            }
+        }
+        if (app.isEmpty()) {
+            throw new org.fluvia.codec.rtmp.RtmpProtocolException("connect without an app");
+        }
+        state = State.CONNECTED;
+        // Players may stay silent for long: only a publisher is watched for idleness from now on.
+        ctx.pipeline().remove("idle");
+        double objectEncoding = obj.get("objectEncoding") instanceof Number ? ((Number) obj.get("objectEncoding")).doubleValue() : 0;
+        ctx.write(ProtocolControl.windowAckSize(WINDOW_ACK_SIZE));
+        ctx.write(ProtocolControl.setPeerBandwidth(WINDOW_ACK_SIZE, 2));
+        ctx.write(ProtocolControl.setChunkSize(chunkSize));
+        AmfObject props = AmfObject.of("fmsVer", "FMS/3,5,3,888", "capabilities", 127.0, "mode", 1.0);
+        AmfObject info = StatusObjects.status("status", "NetConnection.Connect.Success", "Connection succeeded.");
+        info.put("objectEncoding", objectEncoding);
+        info.put("data", AmfObject.of("version", "3,5,3,888", "srs_server", "Fluvia"));
+        sendCommand(StatusObjects.result(c.transactionId(), props, info), 0);
+        LOG.info("{} connected app={} tcUrl={}", tag(), app, tc);
+    }
+
+    private static String trimSlashes(String s) {
+        int b = 0;
+        int e = s.length();
+        while (b < e && s.charAt(b) == '/') {
+            b++;
+        }
+        while (e > b && s.charAt(e - 1) == '/') {
+            e--;
+        }
+        return s.substring(b, e);
+    }
+
+    /** Resolves the stream key of a publish or play name such as {@code cam?vhost=x&token=y}. */
+    private StreamKey keyFor(Object nameArg) {
+        if (!(nameArg instanceof String) || ((String) nameArg).isEmpty()) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>(connectParams);
+        String name = RtmpUrl.stripQuery((String) nameArg, params);
+        if (name.isEmpty()) {
+            return null;
+        }
+        String vhost = params.get("vhost");
+        if (vhost == null || vhost.isEmpty()) {
+            vhost = params.get("domain");
+        }
+        if (vhost == null || vhost.isEmpty()) {
+            vhost = requestedVhost;
+        }
+        return new StreamKey(registry.resolveVhost(vhost), app, name);
+    }
+
+    private void onPublish(Command c) {
+        int streamId = currentStreamId();
+        StreamKey k = keyFor(c.arguments().isEmpty() ? null : c.arguments().get(0));
+        if (k == null) {
+            refuse(streamId, "NetStream.Publish.BadName", "publish without a stream name");
+            return;
+        }
+        if (state == State.PUBLISHING || state == State.PLAYING) {
+            refuse(streamId, "NetStream.Publish.BadName", "this connection already " + (state == State.PUBLISHING ? "publishes" : "plays"));
+            return;
+        }
+        try {
+            publication = registry.publish(k, SourceKind.PUBLISH, "rtmp client=" + id + " " + ctx.channel().remoteAddress());
+        } catch (StreamBusyException e) {
+            key = k;
+            refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+            return;
+        }
+        key = k;
+        state = State.PUBLISHING;
+        ctx.pipeline().addFirst("idle", new IdleStateHandler(publishTimeoutSeconds, 0, 0, TimeUnit.SECONDS));
+        sendCommand(StatusObjects.onStatus("status", "NetStream.Publish.Start", "Started publishing stream."), streamId);
+        LOG.info("{} publishing", tag());
+    }
+
+    private void refuse(int streamId, String code, String why) {
+        LOG.warn("{} refused: {} ({})", tag(), code, why);
+        ctx.writeAndFlush(StatusObjects.onStatus("error", code, why).toMessage(ctx.alloc(), CSID_STATUS, streamId))
+                .addListener(f -> ctx.close());
+        state = State.CLOSED;
+    }
+
+    private int currentStreamId() {
+        return Math.max(1, nextStreamId - 1);
+    }
+
+    private void onPlay(Command c) {
+        int streamId = currentStreamId();
+        StreamKey k = keyFor(c.arguments().isEmpty() ? null : c.arguments().get(0));
+        if (k == null) {
+            refuse(streamId, "NetStream.Play.StreamNotFound", "play without a stream name");
+            return;
+        }
+        if (state == State.PUBLISHING || state == State.PLAYING) {
+            refuse(streamId, "NetStream.Play.Failed", "this connection already " + (state == State.PUBLISHING ? "publishes" : "plays"));
+            return;
+        }
+        key = k;
+        state = State.PLAYING;
+        ctx.write(UserControl.streamBegin(streamId));
+        writeStatus(streamId, "NetStream.Play.Reset", "Playing and resetting " + k.stream() + ".");
+        writeStatus(streamId, "NetStream.Play.Start", "Started playing " + k.stream() + ".");
+        ctx.write(new DataMessage("|RtmpSampleAccess", List.of(true, true)).toMessage(ctx.alloc(), CSID_STATUS, streamId));
+        ctx.write(new DataMessage("onStatus", List.of(AmfObject.of("code", "NetStream.Data.Start"))).toMessage(ctx.alloc(), CSID_STATUS, streamId));
+        ctx.flush();
+        player = new PlayerReader(this, ctx, streamId, chunkSize);
+        player.subscription = registry.subscribe(k, player);
+        LOG.info("{} playing", tag());
+    }
+
+    void writeStatus(int streamId, String code, String description) {
+        ctx.write(StatusObjects.onStatus("status", code, description).toMessage(ctx.alloc(), CSID_STATUS, streamId));
+    }
+
+    private void onPause(Command c) {
+        if (player == null || c.arguments().isEmpty()) {
+            return;
+        }
+        boolean pause = Boolean.TRUE.equals(c.arguments().get(0));
+        player.paused = pause;
+        writeStatus(player.streamId, pause ? "NetStream.Pause.Notify" : "NetStream.Unpause.Notify", pause ? "Paused." : "Unpaused.");
+        ctx.flush();
+        if (!pause) {
+            player.drain();
+        }
+    }
+
+    private void onMedia(RtmpMessage m) throws AmfException {
+        if (publication == null) {
+            return; // media from a client that does not publish (or publishes no longer) is ignored
+        }
+        MediaType type = MediaType.ofTypeId(m.typeId() == MessageType.DATA_AMF3 ? MessageType.DATA_AMF0 : m.typeId());
+        ByteBuf payload = m.payload();
+        if (type == MediaType.DATA) {
+            ByteBuf body = payload.slice();
+            if (m.typeId() == MessageType.DATA_AMF3 && body.isReadable()) {
+                body.skipBytes(1);
+            }
+            int start = body.readerIndex();
+            Object name = body.isReadable() ? Amf0.read(body) : null;
+            int flags = 0;
+            if ("@setDataFrame".equals(name)) {
+                start = body.readerIndex();
+                name = body.isReadable() ? Amf0.read(body) : null;
+            }
+            if ("onMetaData".equals(name)) {
+                flags = MediaMessage.METADATA;
+            }
+            body.readerIndex(start);
+            publication.publish(MediaMessage.of(MediaType.DATA, m.timestamp(), flags, body.retain()));
+            return;
+        }
+        if (!payload.isReadable()) {
+            return;
+        }
+        publication.publish(MediaMessage.of(type, m.timestamp(), payload.retainedSlice()));
+    }
+
+    private void stopPublishing() {
+        if (publication != null) {
+            publication.close();
+            publication = null;
+            LOG.info("{} stopped publishing", tag());
+            state = State.CONNECTED;
+            removeIdle();
+        }
+    }
+
+    private void stopPlaying() {
+        if (player != null) {
+            player.close();
+            player = null;
+            state = State.CONNECTED;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && player != null) {
+            player.drain();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (publication != null || player != null) {
+            LOG.info("{} disconnected", tag());
+        }
+        stopPublishing();
+        stopPlaying();
+        state = State.CLOSED;
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.info("{} connection error: {}", tag(), cause.getMessage());
+        } else {
+            LOG.warn("{} closing: {}", tag(), describe(cause));
+        }
+        ctx.close();
+    }
+
+    private static String describe(Throwable t) {
+        String msg = t.getMessage();
+        Throwable cause = t.getCause();
+        if (cause != null && cause.getMessage() != null && (msg == null || !msg.contains(cause.getMessage()))) {
+            msg = (msg == null ? "" : msg + ": ") + cause.getMessage();
+        }
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private void sendCommand(Command c, int streamId) {
+        ctx.writeAndFlush(c.toMessage(ctx.alloc(), CSID_COMMAND, streamId));
+    }
+
+    /** A client that stopped publishing may idle like any other. */
+    private void removeIdle() {
+        if (ctx.pipeline().get("idle") != null) {
+            ctx.pipeline().remove("idle");
+        }
+    }
+}
