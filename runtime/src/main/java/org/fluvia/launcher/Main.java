@@ -38,7 +38,6 @@ public final class Main {
 
     static final String DEFAULT_CONSOLE = "127.0.0.1:8088";
     static final long STOP_TIMEOUT_MS = 30_000;
-    static final String GOGO_SHELL = "org.apache.felix.gogo.jline";
 
     private static final String USAGE = String.join(System.lineSeparator(),
             "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--console HOST:PORT|off] [--console-password PW]",
@@ -277,7 +276,13 @@ public final class Main {
             if (configFile != null) {
                 p.put("fluvia.config", configFile.toString());
             }
-            p.put("felix.fileinstall.dir", dir("fluvia.deploy", "FLUVIA_DEPLOY", "deploy").toString());
+            Path deploy = dir("fluvia.deploy", "FLUVIA_DEPLOY", "deploy");
+            try {
+                Files.createDirectories(deploy);
+            } catch (IOException e) {
+                log("WARN", "cannot create the deploy folder " + deploy + ": " + e.getMessage());
+            }
+            p.put("felix.fileinstall.dir", deploy.toString());
             p.put("felix.fileinstall.poll", "1000");
             p.put("felix.fileinstall.noInitialDelay", "true");
             p.put("felix.fileinstall.log.level", "2");
@@ -292,6 +297,14 @@ public final class Main {
             p.put("felix.webconsole.username", "admin");
             p.put("felix.webconsole.password", consolePassword);
             p.put("felix.webconsole.realm", "Fluvia");
+            if (!interactive()) {
+                // No terminal (service manager, test harness, stdin from /dev/null): the shell runs
+                // no interactive session and does not stop the framework when its (empty) session
+                // ends; the headless profile leaves out the line-reader setup of the default one.
+                p.put("gosh.args", "--nointeractive --noshutdown");
+                p.put("gosh.home", home.resolve("conf/gogo-headless").toString());
+                System.setProperty("org.jline.terminal.dumb", "true");
+            }
             FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no OSGi framework in lib/"));
             return factory.newFramework(p);
@@ -326,15 +339,8 @@ public final class Main {
         }
 
         private void startBundles(List<Bundle> bundles) {
-            boolean shell = interactive();
             for (Bundle b : bundles) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                    continue;
-                }
-                if (!shell && GOGO_SHELL.equals(b.getSymbolicName())) {
-                    // Without a terminal the shell has nobody to talk to; its login profile fails
-                    // on a missing line reader. The gogo runtime and commands still run.
-                    log("INFO", "no terminal: the Gogo shell is not started (the gogo commands are)");
                     continue;
                 }
                 try {
