@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Listens for RTMP clients (SRS {@code listen}, {@code chunk_size}, {@code max_connections}) and
  * gives each connection a pipeline ending in an {@link RtmpSession}.
  */
-@Component(configurationPid = RtmpServer.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = RtmpServer.class)
+@Component(configurationPid = RtmpServer.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = RtmpServer.class, immediate = true)
 @Designate(ocd = RtmpServer.Config.class)
 public class RtmpServer {
 
