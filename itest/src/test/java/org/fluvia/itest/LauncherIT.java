@@ -119,4 +119,29 @@ class LauncherIT {
             node.assertNoLeaks();
         }
     }
+
+    @Test
+    void logTankFileAppendsTheNodeOutputToTheLogFile() throws Exception {
+        Path work = tmp.resolve("logfile");
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("node.conf"), "listen " + TestSupport.freePort() + ";\n"
+                + "srs_log_tank file;\n"
+                + "srs_log_file ./objs/fluvia.log;\n"
+                + "vhost __defaultVhost__ {\n}\n");
+        Path logFile = work.resolve("objs/fluvia.log");
+        try (FluviaNode node = FluviaNode.start(work, Map.of(), "-c", "node.conf", "--console", "off")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline
+                    && !(Files.exists(logFile) && Files.readString(logFile).contains("Fluvia started"))) {
+                assertTrue(node.isAlive(), node.log());
+                TestSupport.sleep(200);
+            }
+            assertTrue(Files.readString(logFile).contains("Fluvia started"), "start line in " + logFile + "\n" + node.log());
+            assertEquals(0, node.stop());
+            String log = Files.readString(logFile);
+            assertTrue(log.contains("Fluvia stopped"), log);
+            assertFalse(log.contains("LEAK:"), log);
+            assertFalse(node.log().contains("Fluvia started"), "nothing on the console once the log goes to a file");
+        }
+    }
 }
