@@ -83,7 +83,33 @@ class SrsConfigLoaderTest {
         assertEquals(60000, rtmp.get("chunk_size"));
         assertEquals(1000, rtmp.get("max_connections"));
         assertEquals(true, cm.store.get("org.fluvia.media.core.vhost~__defaultVhost__").get("gop_cache"));
-        assertEquals(2, cm.store.size());
+        Dictionary<String, Object> http = cm.store.get("org.fluvia.http.server~server");
+        assertArrayEquals(new String[] {"8080"}, (String[]) http.get("listen"));
+        assertEquals("org.fluvia.http.server", cm.factoryPids.get("org.fluvia.http.server~server"));
+        assertEquals("[vhost]/[app]/[stream].flv", cm.store.get("org.fluvia.http.flv~__defaultVhost__").get("mount"));
+        assertEquals("org.fluvia.http.flv", cm.factoryPids.get("org.fluvia.http.flv~__defaultVhost__"));
+        assertEquals(10.0, cm.store.get("org.fluvia.hls~__defaultVhost__").get("hls_fragment"));
+        assertEquals("org.fluvia.hls", cm.factoryPids.get("org.fluvia.hls~__defaultVhost__"));
+        assertEquals(5, cm.store.size());
+    }
+
+    @Test
+    void turningHlsRemuxAndHttpServerOffDeletesTheirConfigurations() throws Exception {
+        Path file = write("listen 1945;\nhttp_server { enabled on; listen 8080; }\n"
+                + "vhost a.com { http_remux { enabled on; } hls { enabled on; } }\n");
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString());
+        loader.reload();
+        assertEquals(6, cm.store.size());
+        assertEquals(Boolean.TRUE, cm.store.get("org.fluvia.hls~a.com").get("hls_cleanup"));
+        assertEquals(Boolean.FALSE, cm.store.get("org.fluvia.http.flv~a.com").get("hstrs"));
+
+        Files.writeString(file, "listen 1945;\nhttp_server { enabled off; }\n"
+                + "vhost a.com { http_remux { enabled on; } hls { enabled off; } }\n");
+        loader.reload();
+        assertNull(cm.store.get("org.fluvia.http.server~server"));
+        assertNull(cm.store.get("org.fluvia.hls~a.com"));
+        assertTrue(cm.store.containsKey("org.fluvia.http.flv~a.com"));
+        assertEquals(4, cm.store.size());
     }
 
     private Path write(String text) throws Exception {

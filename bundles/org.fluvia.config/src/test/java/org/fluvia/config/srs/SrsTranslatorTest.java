@@ -36,6 +36,18 @@ class SrsTranslatorTest {
         return t.factory(SrsTranslator.VHOST_FACTORY_PID, name).properties();
     }
 
+    static Map<String, Object> httpServer(Translation t) {
+        return t.factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "server").properties();
+    }
+
+    static Map<String, Object> flv(Translation t, String vhost) {
+        return t.factory(SrsTranslator.HTTP_FLV_FACTORY_PID, vhost).properties();
+    }
+
+    static Map<String, Object> hls(Translation t, String vhost) {
+        return t.factory(SrsTranslator.HLS_FACTORY_PID, vhost).properties();
+    }
+
     @Test
     void masterSeedListensOn1945AndWarnsOncePerUnimplementedDirective() throws Exception {
         Translation t = seed("master.conf");
@@ -43,12 +55,12 @@ class SrsTranslatorTest {
         assertArrayEquals(new String[] {"1945"}, (String[]) rtmp(t).get("listen"));
         assertEquals(1000, rtmp(t).get("max_connections"));
         assertEquals(60000, rtmp(t).get("chunk_size"));
-        assertEquals(2, t.configurations().size());
+        assertEquals(3, t.configurations().size());
         assertEquals(true, vhost(t, "__defaultVhost__").get("gop_cache"));
+        assertArrayEquals(new String[] {"8180"}, (String[]) httpServer(t).get("listen"));
         assertEquals(List.of(
                 f + ":3: directive 'pid' is not terminated by ';' (accepted; SRS itself rejects this)",
                 f + ":7: directive 'http_api' is not implemented yet; ignored",
-                f + ":12: directive 'http_server' is not implemented yet; ignored",
                 f + ":18: directive 'stats' is not implemented yet; ignored",
                 f + ":24: directive 'vhost.forward' is not implemented yet; ignored"), t.warnings());
     }
@@ -59,21 +71,43 @@ class SrsTranslatorTest {
         assertArrayEquals(new String[] {"1946"}, (String[]) rtmp(t).get("listen"));
         assertEquals(Map.of("vhost", "__defaultVhost__", "gop_cache", true, "queue_length", 10.0,
                 "time_jitter", "full", "fluvia.source", "srs-config"), vhost(t, "__defaultVhost__"));
-        assertEquals(4, t.warnings().size());
+        assertArrayEquals(new String[] {"8181"}, (String[]) httpServer(t).get("listen"));
+        assertEquals("./objs/nginx/html", httpServer(t).get("dir"));
+        assertEquals(3, t.configurations().size());
+        assertEquals(3, t.warnings().size()); // pid's ';', http_api, stats
     }
 
     @Test
-    void edgeSeedWarnsAboutRemuxHlsModeAndOrigin() throws Exception {
+    void edgeSeedServesHttpFlvAndHlsAndWarnsOnlyAboutModeOriginStatsAndApi() throws Exception {
         Translation t = seed("edge.conf");
         String f = seedFile("edge.conf");
         assertArrayEquals(new String[] {"1947"}, (String[]) rtmp(t).get("listen"));
+
+        ConfigurationSpec http = t.factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "server");
+        assertNull(http.pid());
+        assertEquals("server", http.properties().get("name"));
+        assertArrayEquals(new String[] {"8182"}, (String[]) http.properties().get("listen"));
+        assertEquals("./objs/nginx/html", http.properties().get("dir"));
+        assertEquals(4, http.properties().size());
+
+        assertEquals(Map.of("vhost", "__defaultVhost__", "mount", "[vhost]/[app]/[stream].flv", "hstrs", true,
+                "fluvia.source", "srs-config"), flv(t, "__defaultVhost__"));
+
+        Map<String, Object> hls = hls(t, "__defaultVhost__");
+        assertEquals(10.0, hls.get("hls_fragment"));
+        assertEquals(60.0, hls.get("hls_window"));
+        assertEquals("./objs/nginx/html", hls.get("hls_path"));
+        assertEquals(1.5, hls.get("hls_td_ratio"));
+        assertEquals("[app]/[stream]-[seq].ts", hls.get("hls_ts_file"));
+
+        assertEquals(List.of("org.fluvia.rtmp.server", "org.fluvia.http.server~server",
+                "org.fluvia.media.core.vhost~__defaultVhost__", "org.fluvia.http.flv~__defaultVhost__",
+                "org.fluvia.hls~__defaultVhost__"), t.configurations().stream()
+                .map(s -> s.pid() != null ? s.pid() : s.factoryPid() + "~" + s.name()).toList());
         assertEquals(List.of(
                 f + ":3: directive 'pid' is not terminated by ';' (accepted; SRS itself rejects this)",
                 f + ":7: directive 'http_api' is not implemented yet; ignored",
-                f + ":12: directive 'http_server' is not implemented yet; ignored",
                 f + ":18: directive 'stats' is not implemented yet; ignored",
-                f + ":25: directive 'vhost.http_remux' is not implemented yet; ignored",
-                f + ":31: directive 'vhost.hls' is not implemented yet; ignored",
                 f + ":38: directive 'vhost.mode' is not implemented yet; ignored",
                 f + ":39: directive 'vhost.origin' is not implemented yet; ignored"), t.warnings());
     }
@@ -191,6 +225,37 @@ class SrsTranslatorTest {
             vhost v { queue_length -1; }           | 2 | queue_length | positive number of seconds
             vhost v { queue_length NaN; }          | 2 | queue_length | positive number of seconds
             vhost v;                               | 2 | vhost        | vhost NAME { ... }
+            http_server;                           | 2 | http_server  | http_server { ... }' without arguments
+            http_server { enabled yes; }           | 2 | enabled      | on, off
+            http_server { listen 0; }              | 2 | listen       | PORT from 1 to 65535
+            http_server { listen 65536; }          | 2 | listen       | PORT from 1 to 65535
+            http_server { listen x:80a; }          | 2 | listen       | PORT or IP:PORT
+            http_server { listen 8080 8081; }      | 2 | listen       | exactly one address
+            http_server { dir a b; }               | 2 | dir          | exactly one value
+            http_server { enabled on; listen 1935; } | 2 | listen     | also the RTMP address '1935' at t.conf:1
+            vhost v { http_remux on; }             | 2 | http_remux   | http_remux { ... }' without arguments
+            vhost v { http_remux { enabled 1; } }  | 2 | enabled      | on, off
+            vhost v { http_remux { hstrs true; } } | 2 | hstrs        | on, off
+            vhost v { http_remux { mount [app]/[stream]; } } | 2 | mount | ending in .flv
+            vhost v { http_remux { mount; } }      | 2 | mount        | needs a value
+            vhost v { hls { enabled onn; } }       | 2 | enabled      | on, off
+            vhost v { hls { hls_fragment 0; } }    | 2 | hls_fragment | positive number of seconds
+            vhost v { hls { hls_fragment -2; } }   | 2 | hls_fragment | positive number of seconds
+            vhost v { hls { hls_fragment ten; } }  | 2 | hls_fragment | positive number of seconds
+            vhost v { hls { hls_fragment 10s; } }  | 2 | hls_fragment | positive number of seconds
+            vhost v { hls { hls_window 0; } }      | 2 | hls_window   | positive number of seconds
+            vhost v { hls { hls_window 5; } }      | 2 | hls_window   | hls_window 5 is shorter than hls_fragment 10
+            vhost v { hls { hls_fragment 90; } }   | 2 | hls_fragment | hls_window 60 is shorter than hls_fragment 90
+            vhost v { hls { hls_td_ratio 0.5; } }  | 2 | hls_td_ratio | ratio of at least 1
+            vhost v { hls { hls_td_ratio x; } }    | 2 | hls_td_ratio | ratio of at least 1
+            vhost v { hls { hls_wait_keyframe 1; } } | 2 | hls_wait_keyframe | on, off
+            vhost v { hls { hls_cleanup no; } }    | 2 | hls_cleanup  | on, off
+            vhost v { hls { hls_dispose -1; } }    | 2 | hls_dispose  | number of seconds, 0 or more
+            vhost v { hls { hls_path; } }          | 2 | hls_path     | needs a value
+            vhost v { hls { hls_m3u8_file [app]/[stream].ts; } } | 2 | hls_m3u8_file | ending in .m3u8
+            vhost v { hls { hls_ts_file [app]/[stream]; } } | 2 | hls_ts_file | ending in .ts
+            vhost v { hls { hls_ts_file [app]/.ts; } } | 2 | hls_ts_file | ending in .ts
+            vhost v { hls { enabled off; hls_fragment 0; } } | 2 | hls_fragment | positive number of seconds
             """)
     void badValueIsAnErrorNamingFileLineDirectiveAndAcceptedValues(String bad, int line, String directive,
             String hint) {
@@ -214,5 +279,163 @@ class SrsTranslatorTest {
                 () -> translate("listen 1;\nvhost a { }\nvhost a { }\n"));
         assertEquals(3, e.line());
         assertTrue(e.getMessage().contains("already defined at t.conf:2"), e.getMessage());
+    }
+
+    @Test
+    void httpServerHlsAndRemuxDefaultsAreSrsDefaults() throws Exception {
+        Translation t = translate("""
+                listen 1935;
+                http_server { enabled on; }
+                vhost v {
+                    http_remux { enabled on; }
+                    hls { enabled on; }
+                }
+                """);
+        assertEquals(Map.of("name", "server", "dir", "./objs/nginx/html", "fluvia.source", "srs-config"),
+                withoutListen(httpServer(t)));
+        assertArrayEquals(new String[] {"8080"}, (String[]) httpServer(t).get("listen"));
+        assertEquals(Map.of("vhost", "v", "mount", "[vhost]/[app]/[stream].flv", "hstrs", false,
+                "fluvia.source", "srs-config"), flv(t, "v"));
+        assertEquals(Map.ofEntries(Map.entry("vhost", "v"), Map.entry("hls_fragment", 10.0),
+                Map.entry("hls_window", 60.0), Map.entry("hls_td_ratio", 1.5),
+                Map.entry("hls_wait_keyframe", true), Map.entry("hls_path", "./objs/nginx/html"),
+                Map.entry("hls_m3u8_file", "[app]/[stream].m3u8"),
+                Map.entry("hls_ts_file", "[app]/[stream]-[seq].ts"), Map.entry("hls_cleanup", true),
+                Map.entry("hls_dispose", 120.0), Map.entry("fluvia.source", "srs-config")), hls(t, "v"));
+        assertEquals(List.of(), t.warnings());
+        assertNull(t.factory(SrsTranslator.HTTP_FLV_FACTORY_PID, "__defaultVhost__"));
+        assertNull(t.factory(SrsTranslator.HLS_FACTORY_PID, "__defaultVhost__"));
+    }
+
+    private static Map<String, Object> withoutListen(Map<String, Object> p) {
+        Map<String, Object> copy = new java.util.HashMap<>(p);
+        copy.remove("listen");
+        return copy;
+    }
+
+    @Test
+    void everyHlsAndRemuxValueIsTranslatedWithItsType() throws Exception {
+        Translation t = translate("""
+                listen 1935;
+                http_server { enabled on; listen 127.0.0.1:8088; dir /var/www; }
+                vhost live {
+                    http_remux { enabled on; mount /[app]/[stream].flv; hstrs off; }
+                    hls {
+                        enabled on;
+                        hls_fragment 2.5;
+                        hls_window 2.5;
+                        hls_td_ratio 2;
+                        hls_wait_keyframe off;
+                        hls_path /var/www/hls;
+                        hls_m3u8_file [vhost]/[app]/[stream]/index.m3u8;
+                        hls_ts_file [vhost]/[app]/[stream]/[timestamp].ts;
+                        hls_cleanup off;
+                        hls_dispose 0;
+                    }
+                }
+                """);
+        assertArrayEquals(new String[] {"127.0.0.1:8088"}, (String[]) httpServer(t).get("listen"));
+        assertEquals("/var/www", httpServer(t).get("dir"));
+        assertEquals("/[app]/[stream].flv", flv(t, "live").get("mount"));
+        assertEquals(Boolean.FALSE, flv(t, "live").get("hstrs"));
+        Map<String, Object> hls = hls(t, "live");
+        assertEquals(Double.valueOf(2.5), hls.get("hls_fragment"));
+        assertEquals(Double.valueOf(2.5), hls.get("hls_window"));
+        assertEquals(Double.valueOf(2.0), hls.get("hls_td_ratio"));
+        assertEquals(Boolean.FALSE, hls.get("hls_wait_keyframe"));
+        assertEquals("/var/www/hls", hls.get("hls_path"));
+        assertEquals("[vhost]/[app]/[stream]/index.m3u8", hls.get("hls_m3u8_file"));
+        assertEquals("[vhost]/[app]/[stream]/[timestamp].ts", hls.get("hls_ts_file"));
+        assertEquals(Boolean.FALSE, hls.get("hls_cleanup"));
+        assertEquals(Double.valueOf(0.0), hls.get("hls_dispose"));
+        assertEquals("live", t.factory(SrsTranslator.HLS_FACTORY_PID, "live").name());
+        assertEquals(List.of(), t.warnings());
+    }
+
+    @Test
+    void disabledOrAbsentBlocksMakeNothing() throws Exception {
+        Translation t = translate("""
+                listen 1935;
+                http_server { enabled off; listen 8080; }
+                vhost a { http_remux { mount [vhost]/[app]/[stream].flv; } hls { hls_fragment 5; } }
+                vhost b { http_remux { enabled off; } hls { enabled off; } }
+                """);
+        assertEquals(List.of("org.fluvia.rtmp.server", "a", "b", "__defaultVhost__"), t.configurations().stream()
+                .map(s -> s.pid() != null ? s.pid() : s.name()).toList());
+        assertEquals(List.of(), t.warnings());
+        assertNull(translate("listen 1935;\n").factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "server"));
+    }
+
+    @Test
+    void otherHlsAndRemuxDirectivesWarnOnceEach() throws Exception {
+        Translation t = translate("""
+                listen 1935;
+                http_server { enabled on; crossdomain on; }
+                vhost a {
+                    hls {
+                        enabled on;
+                        hls_entry_prefix http://cdn/;
+                        hls_acodec aac;
+                        hls_vcodec h264;
+                        hls_keys on;
+                        hls_fragment 4;
+                        hls_fragment 6;
+                    }
+                    http_remux { enabled on; fast_cache 30; }
+                }
+                vhost b { hls { hls_acodec mp3; hls_nb_notify 64; hls_on_error ignore; } }
+                """);
+        assertEquals(List.of(
+                "t.conf:2: directive 'http_server.crossdomain' is not implemented yet; ignored",
+                "t.conf:6: directive 'vhost.hls.hls_entry_prefix' is not implemented yet; ignored",
+                "t.conf:7: directive 'vhost.hls.hls_acodec' is not implemented yet; ignored",
+                "t.conf:8: directive 'vhost.hls.hls_vcodec' is not implemented yet; ignored",
+                "t.conf:9: directive 'vhost.hls.hls_keys' is not implemented yet; ignored",
+                "t.conf:11: directive 'hls_fragment' is repeated; the first one at t.conf:10 is used",
+                "t.conf:13: directive 'vhost.http_remux.fast_cache' is not implemented yet; ignored",
+                "t.conf:15: directive 'vhost.hls.hls_nb_notify' is not implemented yet; ignored",
+                "t.conf:15: directive 'vhost.hls.hls_on_error' is not implemented yet; ignored"), t.warnings());
+        assertEquals(4.0, hls(t, "a").get("hls_fragment"));
+    }
+
+    @Test
+    void remuxToAnotherFormatThanFlvOnlyWarns() throws Exception {
+        Translation t = translate("listen 1935;\nhttp_server { enabled on; }\n"
+                + "vhost a { http_remux { enabled on; mount [vhost]/[app]/[stream].ts; } }\n");
+        assertNull(t.factory(SrsTranslator.HTTP_FLV_FACTORY_PID, "a"));
+        assertEquals(List.of("t.conf:3: directive 'vhost.http_remux.mount': remuxing to '.ts' is not implemented"
+                + " yet (only .flv); http_remux of vhost 'a' ignored"), t.warnings());
+    }
+
+    @Test
+    void remuxWithoutAnHttpServerWarns() throws Exception {
+        Translation t = translate("listen 1935;\nvhost a {\n  http_remux { enabled on; }\n}\n");
+        assertEquals("[vhost]/[app]/[stream].flv", flv(t, "a").get("mount"));
+        assertEquals(List.of("t.conf:3: directive 'vhost.http_remux' is on but http_server is not enabled, so"
+                + " nothing serves it (add 'http_server { enabled on; listen 8080; }')"), t.warnings());
+    }
+
+    @Test
+    void httpServerMayShareTheRtmpPortOnAnotherAddress() throws Exception {
+        Translation t = translate("listen 10.0.0.1:1935;\nhttp_server { enabled on; listen 10.0.0.2:1935; }\n");
+        assertArrayEquals(new String[] {"10.0.0.2:1935"}, (String[]) httpServer(t).get("listen"));
+        SrsConfigException e = assertThrows(SrsConfigException.class,
+                () -> translate("listen 0.0.0.0:1935;\nhttp_server {\n enabled on;\n listen 127.0.0.1:1935;\n}\n"));
+        assertEquals(4, e.line());
+    }
+
+    @Test
+    void builtInDefaultTranslatesWithoutWarnings() throws Exception {
+        String text = new String(SrsTranslator.class.getResourceAsStream("/org/fluvia/config/default.conf")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Translation t = SrsTranslator.translate(SrsConfigParser.parse(text, "default.conf"));
+        assertEquals(List.of(), t.warnings());
+        assertArrayEquals(new String[] {"1935"}, (String[]) rtmp(t).get("listen"));
+        assertArrayEquals(new String[] {"8080"}, (String[]) httpServer(t).get("listen"));
+        assertEquals("[vhost]/[app]/[stream].flv", flv(t, "__defaultVhost__").get("mount"));
+        assertEquals(10.0, hls(t, "__defaultVhost__").get("hls_fragment"));
+        assertEquals(60.0, hls(t, "__defaultVhost__").get("hls_window"));
+        assertEquals("./objs/nginx/html", hls(t, "__defaultVhost__").get("hls_path"));
+        assertEquals(5, t.configurations().size());
     }
 }
