@@ -55,11 +55,11 @@ public final class SrsTranslator {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?|\\.[0-9]{1,9}");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
-    /** Remux formats SRS picks by the mount's extension; only FLV is implemented. */
     /** The directives of {@code vhost.hls} that are implemented; SRS's other hls_* only warn. */
     private static final Set<String> HLS_DIRECTIVES = Set.of("enabled", "hls_fragment", "hls_window",
             "hls_td_ratio", "hls_wait_keyframe", "hls_path", "hls_m3u8_file", "hls_ts_file", "hls_cleanup",
             "hls_dispose");
+    /** Remux formats SRS picks by the mount's extension; only FLV is implemented. */
     private static final List<String> REMUX_EXTENSIONS = List.of(".flv", ".ts", ".aac", ".mp3");
 
     private SrsTranslator() {
