@@ -1,0 +1,53 @@
+package org.fluvia.http.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.osgi.annotation.versioning.ProviderType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request as the server hands it to a route: the decoded path, the parameters, and
+ * helpers for complete responses. A route that streams (HTTP-FLV) writes its own
+ * {@code HttpResponse} and {@code HttpContent}s to {@link #ctx()} and ends with a
+ * {@code LastHttpContent}; the server adds CORS headers to every response.
+ */
+@ProviderType
+public interface HttpExchange {
+
+    /** The connection's context; write responses here, on its event loop. */
+    ChannelHandlerContext ctx();
+
+    /** The request; its body (small, bounded by the server) stays owned by the server. */
+    FullHttpRequest request();
+
+    /** The percent-decoded path, starting with '/', without the query, e.g. {@code /live/cam.flv}. */
+    String path();
+
+    /** The query parameters. */
+    Map<String, List<String>> parameters();
+
+    /** The first value of a query parameter, or null. */
+    String parameter(String name);
+
+    /** The request's Host header without the port, or null. */
+    String host();
+
+    boolean isHead();
+
+    boolean isKeepAlive();
+
+    /**
+     * Sends a complete response (honouring HEAD and keep-alive). Takes ownership of {@code body}.
+     *
+     * @param headers extra headers, may be null
+     */
+    void respond(HttpResponseStatus status, String contentType, ByteBuf body, HttpHeaders headers);
+
+    /** Sends a short plain-text error page and, for errors, closes the connection when it is not keep-alive. */
+    void respondError(HttpResponseStatus status, String message);
+}

@@ -1,0 +1,113 @@
+package org.fluvia.http.server.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import org.fluvia.http.server.HttpExchange;
+
+import java.util.List;
+import java.util.Map;
+
+/** One request as routes see it; lives for the duration of the dispatch on the event loop. */
+final class Exchange implements HttpExchange {
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final String path;
+    private final Map<String, List<String>> parameters;
+
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> parameters) {
+        this.ctx = ctx;
+        this.request = request;
+        this.path = path;
+        this.parameters = parameters;
+    }
+
+    @Override
+    public ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    @Override
+    public FullHttpRequest request() {
+        return request;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public Map<String, List<String>> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public String parameter(String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public String host() {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        if (host.startsWith("[")) { // IPv6 literal
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(1, end);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    @Override
+    public boolean isHead() {
+        return HttpMethod.HEAD.equals(request.method());
+    }
+
+    @Override
+    public boolean isKeepAlive() {
+        return HttpUtil.isKeepAlive(request);
+    }
+
+    /** Takes ownership of {@code body}: it is written, or released for HEAD. */
+    @Override
+    public void respond(HttpResponseStatus status, String contentType, ByteBuf body, HttpHeaders headers) {
+        ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : body;
+        int length = content.readableBytes();
+        if (isHead()) {
+            content.release();
+            content = Unpooled.EMPTY_BUFFER;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
+        if (headers != null) {
+            response.headers().add(headers);
+        }
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        if (status.code() != 304 && status.code() != 204) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        HttpUtil.setKeepAlive(response, isKeepAlive());
+        ctx.writeAndFlush(response);
+    }
+
+    @Override
+    public void respondError(HttpResponseStatus status, String message) {
+        String text = message == null ? status.toString() : message;
+        respond(status, "text/plain; charset=utf-8", ByteBufUtil.writeUtf8(ctx.alloc(), text + "\n"), null);
+    }
+}
