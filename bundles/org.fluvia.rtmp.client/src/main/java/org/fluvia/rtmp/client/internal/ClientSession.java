@@ -293,12 +293,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        Step closedIn = step;
         step = Step.CLOSED;
         if (timer != null) {
             timer.cancel(false);
         }
         if (!ready.isDone()) {
-            ready.completeExceptionally(failure != null ? failure : new java.io.IOException("connection closed before the stream started"));
+            // Some servers (nginx-rtmp for an unknown application or a denied publish) refuse by hanging
+            // up without an _error or onStatus: the step it happened in is all there is to tell.
+            ready.completeExceptionally(failure != null ? failure : new java.io.IOException(
+                    "connection closed by the server during " + closedIn + ", before the stream started " + tag()));
         }
         if (failure != null) {
             closed.completeExceptionally(failure);
