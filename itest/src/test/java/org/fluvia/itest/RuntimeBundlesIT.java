@@ -116,6 +116,13 @@ public class RuntimeBundlesIT extends TestSupport {
     }
 
     @Test
+    public void theConfigFileGivenByFrameworkPropertyOpensItsRtmpPort() {
+        int port = Integer.getInteger(RTMP_PORT_PROPERTY);
+        assertTrue("RTMP listens on the port of fluvia.config (" + port + ")",
+                waitForTcp("127.0.0.1", port, Duration.ofSeconds(10)));
+    }
+
+    @Test
     public void webConsoleRequiresCredentials() throws Exception {
         HttpResult anonymous = consoleGetWhenReady("/system/console/bundles", null, null, Duration.ofSeconds(20));
         assertEquals(401, anonymous.status());

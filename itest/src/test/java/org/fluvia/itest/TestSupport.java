@@ -45,6 +45,9 @@ public abstract class TestSupport {
     /** The Web Console port of the framework under test; a system property so the probe sees it too. */
     public static final String CONSOLE_PORT_PROPERTY = "fluvia.itest.console.port";
 
+    /** The RTMP port the test configuration (fluvia.config) gives the node under test. */
+    public static final String RTMP_PORT_PROPERTY = "fluvia.itest.rtmp.port";
+
     /** The unpacked distribution. */
     public static Path dist() {
         String d = System.getProperty("fluvia.dist");
@@ -83,9 +86,14 @@ public abstract class TestSupport {
     /** The whole distribution: what an origin node runs. */
     public static Option[] originOptions() {
         int consolePort = freePort();
+        int rtmpPort = freePort();
         Path deploy;
+        Path config;
         try {
             deploy = Files.createTempDirectory("fluvia-itest-deploy");
+            // not the built-in default config: that would listen on 1935 on all interfaces
+            config = Files.createTempFile("fluvia-itest", ".conf");
+            Files.writeString(config, "listen 127.0.0.1:" + rtmpPort + ";\nvhost __defaultVhost__ {\n}\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,6 +103,8 @@ public abstract class TestSupport {
         o.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         o.add(systemProperty("fluvia.dist").value(dist().toString()));
         o.add(systemProperty(CONSOLE_PORT_PROPERTY).value(String.valueOf(consolePort)));
+        o.add(systemProperty(RTMP_PORT_PROPERTY).value(String.valueOf(rtmpPort)));
+        o.add(frameworkProperty("fluvia.config").value(config.toString()));
         // the management plane on a free loopback port, so parallel builds and a running node do not collide
         o.add(frameworkProperty("org.osgi.service.http.port").value(String.valueOf(consolePort)));
         o.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
