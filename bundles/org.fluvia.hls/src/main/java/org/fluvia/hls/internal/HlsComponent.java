@@ -1,0 +1,195 @@
+package org.fluvia.hls.internal;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.fluvia.media.api.SourceKind;
+import org.fluvia.media.api.Stream;
+import org.fluvia.media.api.StreamKey;
+import org.fluvia.media.api.StreamObserver;
+import org.fluvia.media.api.StreamRegistry;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * HLS for one vhost (SRS {@code vhost { hls { ... } }}): a muxer per published stream, cutting
+ * MPEG-TS segments on the stream's own timeline into hls_path and keeping each stream's m3u8 window.
+ */
+@Component(configurationPid = HlsComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = StreamObserver.class)
+@Designate(ocd = HlsComponent.Config.class, factory = true)
+public class HlsComponent implements StreamObserver {
+
+    static final String FACTORY_PID = "org.fluvia.hls";
+    private static final Logger LOG = LoggerFactory.getLogger(HlsComponent.class);
+    /** File tasks queued beyond this are refused (and logged): a stuck disk must not grow memory without bound. */
+    private static final int IO_QUEUE = 4096;
+
+    @ObjectClassDefinition(name = "Fluvia HLS", description = "HLS segmenting of one vhost's streams (SRS vhost.hls).")
+    public @interface Config {
+        @AttributeDefinition(name = "vhost", description = "The vhost whose streams are muxed; __defaultVhost__ for clients that name none.")
+        String vhost() default StreamKey.DEFAULT_VHOST;
+
+        @AttributeDefinition(name = "hls_fragment", description = "Seconds per segment: segments are cut at the first keyframe at or after each multiple of this on the stream's timeline.")
+        double hls__fragment() default 10;
+
+        @AttributeDefinition(name = "hls_window", description = "Seconds of segments the playlist lists.")
+        double hls__window() default 60;
+
+        @AttributeDefinition(name = "hls_td_ratio", description = "With hls_wait_keyframe off, a segment longer than hls_fragment times this is cut at any frame.")
+        double hls__td__ratio() default 1.5;
+
+        @AttributeDefinition(name = "hls_wait_keyframe", description = "Cut segments only at keyframes.")
+        boolean hls__wait__keyframe() default true;
+
+        @AttributeDefinition(name = "hls_path", description = "The directory the playlists and segments are written to (the HTTP server's document root).")
+        String hls__path() default "./objs/nginx/html";
+
+        @AttributeDefinition(name = "hls_m3u8_file", description = "The playlist's path below hls_path; [vhost], [app] and [stream] are replaced.")
+        String hls__m3u8__file() default "[app]/[stream].m3u8";
+
+        @AttributeDefinition(name = "hls_ts_file", description = "A segment's path below hls_path; also [seq] and [timestamp] (its start on the stream's timeline, ms).")
+        String hls__ts__file() default "[app]/[stream]-[seq].ts";
+
+        @AttributeDefinition(name = "hls_cleanup", description = "Delete segments that left the playlist window.")
+        boolean hls__cleanup() default true;
+
+        @AttributeDefinition(name = "hls_dispose", description = "Seconds after an unpublish (with no republish) after which the playlist and segments are deleted; 0 = never.")
+        double hls__dispose() default 120;
+    }
+
+    @Reference
+    StreamRegistry registry;
+
+    /** Makes each stream's segment encoder; tests swap it. */
+    Supplier<SegmentEncoder> encoders = TsSegmentEncoder::new;
+    ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+    private volatile HlsSettings settings;
+    private ScheduledThreadPoolExecutor mux;
+    private ThreadPoolExecutor io;
+    private ScheduledFuture<?> sweeper;
+    final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
+
+    @Activate
+    void activate(Config config) {
+        settings = HlsSettings.of(config);
+        String name = "hls-" + settings.vhost();
+        mux = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(name + "-mux", true));
+        mux.setRemoveOnCancelPolicy(true);
+        io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(IO_QUEUE),
+                new DefaultThreadFactory(name + "-io", true));
+        long sweep = Math.min(5000, settings.fragmentMs());
+        sweeper = mux.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        LOG.info("hls [{}]: fragment {} s, window {} s, into {}", settings.vhost(), settings.fragmentMs() / 1000.0,
+                settings.windowMs() / 1000.0, settings.path().toAbsolutePath());
+        for (Stream s : registry.streams()) {
+            if (s.isPublished()) {
+                streamPublished(s);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.cancel(false);
+        CountDownLatch finished = new CountDownLatch(1);
+        try {
+            mux.execute(() -> {
+                for (HlsStream s : streams.values()) {
+                    s.finish();
+                }
+                streams.clear();
+                finished.countDown();
+            });
+            finished.await(5, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("hls [{}]: mux executor already stopped", settings.vhost());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdown(mux, "mux");
+        shutdown(io, "file writer");
+    }
+
+    private void shutdown(java.util.concurrent.ExecutorService e, String what) {
+        e.shutdown();
+        try {
+            if (!e.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("hls [{}]: {} did not stop within 10 s", settings.vhost(), what);
+                e.shutdownNow();
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            e.shutdownNow();
+        }
+    }
+
+    HlsSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void streamPublished(Stream stream) {
+        StreamKey key = stream.key();
+        if (!key.vhost().equals(settings.vhost())) {
+            return;
+        }
+        // A stream this node pulls is muxed while HLS viewers ask for it; a published one always.
+        boolean pulled = stream.sourceKind() == SourceKind.PULL;
+        execute(() -> {
+            HlsStream s = streamFor(key, pulled);
+            if (!pulled) {
+                s.onDemand = false;
+            }
+            s.ensureSubscribed();
+        });
+    }
+
+    /** The stream's muxer, made if there is none (not subscribed yet). Any thread. */
+    HlsStream streamFor(StreamKey key, boolean onDemand) {
+        return streams.compute(key, (k, s) -> s != null && !s.isGone() ? s
+                : new HlsStream(k, settings, registry, mux, io, encoders.get(), alloc, onDemand, gone -> streams.remove(k, gone)));
+    }
+
+    void execute(Runnable task) {
+        try {
+            mux.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("hls [{}]: stopped; ignoring a stream event", settings.vhost());
+        }
+    }
+
+    /** Drops on-demand streams nobody asked for lately (their pull may then stop). On the mux executor. */
+    private void sweep() {
+        long idle = settings.onDemandIdleMs();
+        List<HlsStream> expired = new ArrayList<>();
+        for (HlsStream s : streams.values()) {
+            if (s.onDemand && s.waiters.isEmpty() && s.idleMs() > idle) {
+                expired.add(s);
+            }
+        }
+        for (HlsStream s : expired) {
+            s.dispose("no playlist request for " + idle / 1000 + " s");
+        }
+    }
+}
