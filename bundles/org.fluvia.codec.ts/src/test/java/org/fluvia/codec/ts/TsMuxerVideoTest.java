@@ -2,6 +2,7 @@ package org.fluvia.codec.ts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class TsMuxerVideoTest {
         TsMuxer muxer = new TsMuxer();
         // The same configuration record with lengthSizeMinusOne 1.
         String header = Bodies.AVC_SEQUENCE_HEADER.replaceFirst("0142c00aff", "0142c00afd");
-        io.netty.buffer.ByteBuf config = Bodies.hex(header);
+        ByteBuf config = Bodies.hex(header);
         try {
             muxer.setVideoConfig(config);
         } finally {
