@@ -2,6 +2,8 @@ package org.fluvia.hls.internal;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.fluvia.http.server.HttpExchange;
+import org.fluvia.http.server.HttpRoute;
 import org.fluvia.media.api.SourceKind;
 import org.fluvia.media.api.Stream;
 import org.fluvia.media.api.StreamKey;
@@ -35,9 +37,10 @@ import java.util.function.Supplier;
  * MPEG-TS segments on the stream's own timeline into hls_path and keeping each stream's m3u8 window.
  */
 @Component(configurationPid = HlsComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = StreamObserver.class)
+        service = {StreamObserver.class, HttpRoute.class},
+        property = HttpRoute.SERVER_PROPERTY + "=" + HttpRoute.DEFAULT_SERVER)
 @Designate(ocd = HlsComponent.Config.class, factory = true)
-public class HlsComponent implements StreamObserver {
+public class HlsComponent implements StreamObserver, HttpRoute {
 
     static final String FACTORY_PID = "org.fluvia.hls";
     private static final Logger LOG = LoggerFactory.getLogger(HlsComponent.class);
@@ -88,6 +91,7 @@ public class HlsComponent implements StreamObserver {
     private ScheduledThreadPoolExecutor mux;
     private ThreadPoolExecutor io;
     private ScheduledFuture<?> sweeper;
+    PlaylistRequests requests;
     final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
 
     @Activate
@@ -98,6 +102,7 @@ public class HlsComponent implements StreamObserver {
         mux.setRemoveOnCancelPolicy(true);
         io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(IO_QUEUE),
                 new DefaultThreadFactory(name + "-io", true));
+        requests = new PlaylistRequests(this, settings);
         long sweep = Math.min(5000, settings.fragmentMs());
         sweeper = mux.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("hls [{}]: fragment {} s, window {} s, into {}", settings.vhost(), settings.fragmentMs() / 1000.0,
@@ -112,6 +117,7 @@ public class HlsComponent implements StreamObserver {
     @Deactivate
     void deactivate() {
         sweeper.cancel(false);
+        requests.cancelAll();
         CountDownLatch finished = new CountDownLatch(1);
         try {
             mux.execute(() -> {
@@ -142,6 +148,15 @@ public class HlsComponent implements StreamObserver {
             Thread.currentThread().interrupt();
             e.shutdownNow();
         }
+    }
+
+    /**
+     * Playlist requests: on disk, the static file server answers; for a stream not muxed here, the
+     * stream is subscribed to (an edge then pulls it) and the request waits for its first playlist.
+     */
+    @Override
+    public boolean handle(HttpExchange exchange) {
+        return requests.handle(exchange);
     }
 
     HlsSettings settings() {

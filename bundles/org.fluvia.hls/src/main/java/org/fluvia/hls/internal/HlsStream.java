@@ -57,7 +57,8 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
     volatile boolean onDemand;
     private Subscription subscription;
     private ScheduledFuture<?> disposeTimer;
-    private boolean gone;
+    private volatile boolean gone;
+    private boolean published;
 
     private volatile byte[] playlistBytes;
     private volatile long lastRequestNanos = System.nanoTime();
@@ -129,6 +130,7 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
             return;
         }
         cancelDispose();
+        published = true;
         segmenter.publish();
         LOG.info("[{}] hls: muxing into {}", key, playlistFile);
     }
@@ -153,6 +155,7 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
             return;
         }
         onMessages(sub);
+        published = false;
         segmenter.unpublish();
         if (!onDemand) {
             // The hub may forget the stream; a republish is announced to the component, which resubscribes.
@@ -168,6 +171,7 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
             return;
         }
         subscription = null;
+        published = false;
         segmenter.unpublish();
     }
 
@@ -182,6 +186,16 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
         segmenter.unpublish();
         cancelDispose();
         gone = true;
+    }
+
+    /**
+     * An on-demand stream whose requests all gave up before it was ever published: forget it, so that
+     * requests for streams that exist nowhere leave nothing behind.
+     */
+    void disposeIfUnavailable() {
+        if (onDemand && !published && playlistBytes == null && waiters.isEmpty()) {
+            dispose("not available");
+        }
     }
 
     /** Stops muxing and deletes the playlist and every segment (hls_dispose, or an on-demand stream nobody watches). */
