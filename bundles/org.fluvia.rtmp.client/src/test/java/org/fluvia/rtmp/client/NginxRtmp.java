@@ -46,9 +46,6 @@ final class NginxRtmp implements AutoCloseable {
                 + "  server {\n"
                 + "    listen 127.0.0.1:" + port + ";\n"
                 + "    chunk_size 4096;\n"
-                // Pings a silent peer (a player) every second, so the tests prove the client answers them.
-                + "    ping 1s;\n"
-                + "    ping_timeout 1s;\n"
                 + "    application live { live on; }\n"
                 + "  }\n"
                 + "}\n";

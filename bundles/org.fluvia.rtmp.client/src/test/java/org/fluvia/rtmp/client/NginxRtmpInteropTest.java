@@ -125,7 +125,6 @@ class NginxRtmpInteropTest {
             RtmpClientSession session = new RtmpClient(group, NioSocketChannel.class)
                     .play(nginx.url("live/s"), player).get(10, TimeUnit.SECONDS);
             Thread.sleep(6000);
-            // nginx pings a silent player every second (see NginxRtmp) and drops it if no answer comes.
             assertFalse(session.closeFuture().isDone(), "nginx dropped the player: " + player.closed + "\n" + nginx.errorLog());
             session.close();
             assertEquals(null, player.closed.get(5, TimeUnit.SECONDS), "an orderly close reports no cause");
@@ -186,6 +185,7 @@ class NginxRtmpInteropTest {
         ByteBuf file = Unpooled.wrappedBuffer(Files.readAllBytes(fixture));
         List<FlvTag> tags = FlvReader.readAll(file);
         int next = 0;
+        RtmpClientSession session = null;
         var group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Path out = dir.resolve("out.flv");
         Path recordLog = dir.resolve("record.log");
@@ -200,7 +200,7 @@ class NginxRtmpInteropTest {
             // And so does a player of our own, which sees what nginx made of the metadata we sent.
             RtmpClientSession playing = new RtmpClient(group, NioSocketChannel.class)
                     .play(nginx.url("live/p"), player).get(10, TimeUnit.SECONDS);
-            RtmpClientSession session = new RtmpClient(group, NioSocketChannel.class)
+            session = new RtmpClient(group, NioSocketChannel.class)
                     .publish(nginx.url("live/p")).get(10, TimeUnit.SECONDS);
 
             long start = System.nanoTime();
@@ -232,6 +232,10 @@ class NginxRtmpInteropTest {
             file.release();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        // send() owns what it is given even after its event loop is gone.
+        MediaMessage late = MediaMessage.of(MediaType.AUDIO, 9000, Unpooled.wrappedBuffer(new byte[]{(byte) 0xAF, 1, 0}));
+        session.send(late);
+        assertEquals(0, late.refCnt(), "a message sent after shutdown is released");
 
         assertEquals(List.of("aac", "h264"), codecs(out), "streams of what ffmpeg recorded");
         List<Received> played = player.snapshot();

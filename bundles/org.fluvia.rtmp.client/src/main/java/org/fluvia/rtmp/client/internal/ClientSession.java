@@ -318,7 +318,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void send(MediaMessage message) {
         if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> send(message));
+            try {
+                channel.eventLoop().execute(() -> send(message));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The event loop is shut down: the connection is gone, but the message is still ours.
+                message.release();
+            }
             return;
         }
         try {
