@@ -133,7 +133,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE && !responding) {
+            // A response still in the outbound buffer is in flight too: that is the writer-idle case.
+            if (idle.state() == IdleState.READER_IDLE && !responding && pendingOutboundBytes(ctx) == 0) {
                 LOG.debug("{} closed: idle keep-alive connection", client);
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE && pendingOutboundBytes(ctx) > 0) {

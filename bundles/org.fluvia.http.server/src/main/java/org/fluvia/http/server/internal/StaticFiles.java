@@ -162,8 +162,11 @@ final class StaticFiles {
             headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         }
 
-        Date since = DateFormatter.parseHttpDate(request.get(HttpHeaderNames.IF_MODIFIED_SINCE));
+        String ifModifiedSince = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+        Date since = ifModifiedSince == null ? null : DateFormatter.parseHttpDate(ifModifiedSince);
         if (since != null && modified / 1000 <= since.getTime() / 1000) {
+            // With the length a 200 would have: keep-alive needs a self-delimited message.
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, size);
             exchange.respond(HttpResponseStatus.NOT_MODIFIED, null, null, headers);
             return false;
         }
@@ -240,7 +243,7 @@ final class StaticFiles {
                 return new long[]{Math.max(0, size - n), size - 1};
             }
             long first = parseDigits(a);
-            long last = b.isEmpty() ? size - 1 : parseDigits(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : parseDigits(b);
             if (last < first) {
                 return null;
             }

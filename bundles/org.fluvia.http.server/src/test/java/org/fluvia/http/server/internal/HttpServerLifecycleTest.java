@@ -1,0 +1,70 @@
+package org.fluvia.http.server.internal;
+
+import org.fluvia.transport.internal.NettyEventLoops;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpServerLifecycleTest {
+
+    @Test
+    void stopAndStartFiveTimesOnOnePortFreesThePortAndConnectionsEachTime() throws Exception {
+        int port = TestServer.freePort();
+        NettyEventLoops loops = new NettyEventLoops();
+        Configs.call(loops, "activate", Configs.of(NettyEventLoops.Config.class, Map.of()));
+        try {
+            int threadsBefore = -1;
+            for (int i = 0; i < 5; i++) {
+                HttpServerComponent server = new HttpServerComponent();
+                server.loops = loops;
+                server.activate(Configs.of(HttpServerComponent.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + port})));
+                try (RawClient c = new RawClient(port)) {
+                    assertEquals(404, c.get("/x").status());
+                    server.deactivate();
+                    assertTrue(c.closedByServer(), "open keep-alive connection closed by the stop");
+                }
+                try (ServerSocket probe = new ServerSocket()) {
+                    // SO_REUSEADDR as every server sets it: the closed connections' TIME_WAIT does not count.
+                    probe.setReuseAddress(true);
+                    probe.bind(new InetSocketAddress("127.0.0.1", port));
+                }
+                if (threadsBefore < 0) {
+                    threadsBefore = Thread.activeCount();
+                } else {
+                    assertTrue(Thread.activeCount() <= threadsBefore + 1, "no threads left behind");
+                }
+            }
+        } finally {
+            Configs.call(loops, "deactivate");
+        }
+        TestServer.assertNoLeakReported();
+    }
+
+    @Test
+    void listenAcceptsSrsPortAndIpPortForms() {
+        assertEquals(new InetSocketAddress(8080), HttpServerComponent.parseListen("8080"));
+        assertEquals(new InetSocketAddress(8080), HttpServerComponent.parseListen("0.0.0.0:8080"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 8081), HttpServerComponent.parseListen(" 127.0.0.1:8081 "));
+        assertEquals(new InetSocketAddress("::1", 8082), HttpServerComponent.parseListen("[::1]:8082"));
+        assertThrows(IllegalArgumentException.class, () -> HttpServerComponent.parseListen("http"));
+        assertThrows(IllegalArgumentException.class, () -> HttpServerComponent.parseListen("70000"));
+    }
+
+    @Test
+    void aPortInUseFailsActivationAndLeavesNothingBound() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int free = TestServer.freePort();
+            Map<String, Object> cfg = Map.of("listen", new String[]{"127.0.0.1:" + free, "127.0.0.1:" + taken.getLocalPort()});
+            assertThrows(Exception.class, () -> new TestServer(cfg));
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress("127.0.0.1", free));
+            }
+        }
+    }
+}
