@@ -32,6 +32,8 @@ import java.util.function.Consumer;
 final class HlsStream implements StreamReader, Segmenter.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsStream.class);
+    /** With hls_dispose off, how long an unpublished stream's subscription waits for a republish. */
+    static final long RELEASE_MS = 30_000;
 
     /** Someone waiting for the stream's first playlist (an HTTP request). */
     interface PlaylistWaiter {
@@ -158,11 +160,8 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
         published = false;
         segmenter.unpublish();
         if (!onDemand) {
-            // The hub may forget the stream; a republish is announced to the component, which resubscribes.
-            subscription = null;
-            sub.close();
+            scheduleRelease();
         }
-        scheduleDispose();
     }
 
     @Override
@@ -226,16 +225,26 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
         onGone.accept(this);
     }
 
-    private void scheduleDispose() {
+    /**
+     * After an unpublish the subscription is kept, so that a republish continues on it, until hls_dispose
+     * (then the files go too) or, with dispose off, {@value #RELEASE_MS} ms (the files stay).
+     */
+    private void scheduleRelease() {
         cancelDispose();
-        if (settings.disposeMs() > 0 && !onDemand) {
-            disposeTimer = mux.schedule(() -> {
-                disposeTimer = null;
-                if (subscription == null) {
-                    dispose("unpublished for " + settings.disposeMs() / 1000.0 + " s");
-                }
-            }, settings.disposeMs(), TimeUnit.MILLISECONDS);
-        }
+        long delay = settings.disposeMs() > 0 ? settings.disposeMs() : RELEASE_MS;
+        disposeTimer = mux.schedule(() -> {
+            disposeTimer = null;
+            Subscription sub = subscription;
+            if (sub != null && sub.stream().isPublished()) {
+                return; // republished: its onPublish is on its way
+            }
+            if (settings.disposeMs() > 0) {
+                dispose("unpublished for " + settings.disposeMs() / 1000.0 + " s");
+            } else if (sub != null) {
+                subscription = null;
+                sub.close(); // a republish is announced to the component, which subscribes again
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private void cancelDispose() {

@@ -48,4 +48,21 @@ final class Configs {
         }
         throw new IllegalArgumentException("no method " + method + "/" + args.length + " on " + target.getClass());
     }
+
+    /** Sets a (package-private) field, as DS injects a reference. */
+    static void set(Object target, String field, Object value) {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(field);
+                f.setAccessible(true);
+                f.set(target, value);
+                return;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalArgumentException("no field " + field + " on " + target.getClass());
+    }
 }
