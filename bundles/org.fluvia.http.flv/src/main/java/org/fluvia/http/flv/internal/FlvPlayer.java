@@ -1,0 +1,204 @@
+package org.fluvia.http.flv.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.fluvia.codec.flv.FlvTags;
+import org.fluvia.http.server.HttpExchange;
+import org.fluvia.media.api.MediaMessage;
+import org.fluvia.media.api.StreamKey;
+import org.fluvia.media.api.StreamReader;
+import org.fluvia.media.api.StreamRegistry;
+import org.fluvia.media.api.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One HTTP-FLV response: the FLV header, then every message of the stream as an FLV tag encoded
+ * once for all players, a drain's tags going out as one HTTP chunk. Ends when the stream is
+ * unpublished or the client leaves.
+ */
+final class FlvPlayer implements StreamReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlvPlayer.class);
+    /** The key under which a message caches its FLV tag form, shared by all HTTP-FLV players. */
+    private static final Object FLV_TAG = new Object() {
+        @Override
+        public String toString() {
+            return "flv-tag";
+        }
+    };
+
+    private final StreamKey key;
+    private final HttpExchange exchange;
+    private final ChannelHandlerContext ctx;
+    private final Channel channel;
+    private final int waitMs;
+    private final Consumer<FlvPlayer> onEnd;
+    private Subscription subscription;
+    private ScheduledFuture<?> waitTimer;
+    private boolean headersSent;
+    private boolean ended;
+
+    FlvPlayer(StreamKey key, HttpExchange exchange, int waitMs, Consumer<FlvPlayer> onEnd) {
+        this.key = key;
+        this.exchange = exchange;
+        this.ctx = exchange.ctx();
+        this.channel = ctx.channel();
+        this.waitMs = waitMs;
+        this.onEnd = onEnd;
+    }
+
+    /** Subscribes; called on the channel's event loop. */
+    void start(StreamRegistry registry) {
+        channel.closeFuture().addListener(f -> channel.eventLoop().execute(() -> end(null)));
+        channel.pipeline().addLast("flv-writability", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext c) throws Exception {
+                if (c.channel().isWritable()) {
+                    drain();
+                }
+                super.channelWritabilityChanged(c);
+            }
+        });
+        subscription = registry.subscribe(key, this);
+        if (!subscription.stream().isPublished()) {
+            // hstrs: wait (bounded) for the source; the registry has asked the on-demand providers.
+            waitTimer = channel.eventLoop().schedule(() -> {
+                if (!headersSent && !ended) {
+                    LOG.info("[{} http-flv {}] no source within {} ms: 404", key, channel.remoteAddress(), waitMs);
+                    closeSubscription();
+                    ended = true;
+                    onEnd.accept(this);
+                    exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + " is not published");
+                }
+            }, waitMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void onPublish(Subscription s) {
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
+    }
+
+    @Override
+    public void onMessages(Subscription s) {
+        drain();
+    }
+
+    private void sendHeaders() {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
+        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.write(response);
+        ctx.write(new DefaultHttpContent(FlvTags.header(ctx.alloc(), true, true)));
+        headersSent = true;
+        LOG.info("[{} http-flv {}] playing", key, channel.remoteAddress());
+    }
+
+    private void drain() {
+        Subscription s = subscription;
+        if (s == null || ended) {
+            return;
+        }
+        CompositeByteBuf batch = null;
+        try {
+            while (channel.isWritable()) {
+                MediaMessage m = s.poll();
+                if (m == null) {
+                    break;
+                }
+                try {
+                    if (!headersSent) {
+                        sendHeaders();
+                    }
+                    ByteBuf tag = m.encoded(FLV_TAG, msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload()));
+                    if (batch == null) {
+                        batch = ctx.alloc().compositeBuffer(64);
+                    }
+                    batch.addComponent(true, tag.retainedDuplicate());
+                } finally {
+                    m.release();
+                }
+            }
+            if (batch != null) {
+                ctx.writeAndFlush(new DefaultHttpContent(batch), ctx.voidPromise());
+                batch = null;
+            } else if (headersSent) {
+                ctx.flush();
+            }
+        } finally {
+            if (batch != null) {
+                batch.release();
+            }
+        }
+    }
+
+    @Override
+    public void onUnpublish(Subscription s) {
+        end("the stream was unpublished");
+    }
+
+    @Override
+    public void onClose(Subscription s) {
+        end("the hub closed the stream");
+    }
+
+    /** Ends the response (if it started) and leaves the stream; {@code why} null when the client left. */
+    void end(String why) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> end(why));
+            return;
+        }
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+        }
+        closeSubscription();
+        onEnd.accept(this);
+        if (channel.isActive()) {
+            if (headersSent) {
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ctx.close());
+            } else {
+                exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + " ended");
+            }
+        }
+        LOG.info("[{} http-flv {}] ended: {}", key, channel.remoteAddress(), why == null ? "client left" : why);
+    }
+
+    private void closeSubscription() {
+        Subscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+}
