@@ -123,7 +123,10 @@ final class HubStream implements Stream {
                 throw new org.fluvia.media.api.StreamBusyException(key, sourceDescription);
             }
             settings = current;
-            publication = new HubPublication(this, current.timeJitter().newCorrector());
+            // A pulled stream keeps its origin's timeline: it was corrected once, where it was published,
+            // and every node must show the same timestamps for the same frame (identical HLS segments).
+            TimeJitter jitter = kind == SourceKind.PULL ? TimeJitter.OFF : current.timeJitter();
+            publication = new HubPublication(this, jitter.newCorrector());
             source = publication;
             sourceKind = kind;
             sourceDescription = description;

@@ -251,6 +251,20 @@ class StreamHubTest {
     }
 
     @Test
+    void pulledStreamKeepsItsOriginTimeline() throws Exception {
+        Publication p = hub.publish(KEY, SourceKind.PULL, "edge pull");
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        p.publish(video(15000, true));
+        p.publish(video(900000, false));
+        player.run();
+        assertEquals(List.of(15000, 900000), player.got.stream().map(MediaMessage::timestamp).toList());
+        player.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
     void zeroAndOffJitterModes() {
         TimeJitter.Corrector zero = TimeJitter.ZERO.newCorrector();
         assertEquals(0, zero.correct(1000));

@@ -37,6 +37,13 @@ final class TestNode implements AutoCloseable {
         server.activate(Configs.of(RtmpServer.Config.class, cfg));
     }
 
+    /** Configures a named vhost, as a vhost factory configuration would. */
+    void addVhost(String name) {
+        VhostPlayConfig vhost = new VhostPlayConfig();
+        Configs.call(vhost, "activate", Configs.of(VhostPlayConfig.Config.class, Map.of("vhost", name)));
+        Configs.call(hub, "addVhost", vhost);
+    }
+
     String url(String app, String stream) {
         return "rtmp://127.0.0.1:" + port + "/" + app + "/" + stream;
     }
