@@ -8,10 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** bin/fluvia as an operator uses it: SRS-style flags, config test, a node's life from start to SIGTERM. */
 class LauncherIT {
@@ -45,19 +52,73 @@ class LauncherIT {
         assertTrue(env.stderr().contains("not implemented yet"), env.stderr());
     }
 
-    @Test
-    void configTestAcceptsAValidFile() throws Exception {
+    /** The seed cluster's SRS files: each loads, with one warning per directive Fluvia does not implement yet. */
+    static Stream<Arguments> seeds() {
+        return Stream.of(
+                Arguments.of("master.conf", List.of("7: directive 'http_api'", "18: directive 'stats'", "24: directive 'vhost.forward'")),
+                Arguments.of("slave.conf", List.of("7: directive 'http_api'", "18: directive 'stats'")),
+                Arguments.of("edge.conf", List.of("7: directive 'http_api'", "18: directive 'stats'",
+                        "38: directive 'vhost.mode'", "39: directive 'vhost.origin'")));
+    }
+
+    private static Path seed(String name) {
         Path seed = Path.of(System.getProperty("fluvia.config.seed", "../bundles/org.fluvia.config/src/test/resources/seed"))
-                .resolve("master.conf");
-        Path file;
-        if (Files.isRegularFile(seed)) {
-            file = seed.toAbsolutePath();
-        } else {
-            file = tmp.resolve("valid.conf");
-            Files.writeString(file, "listen 1935;\nmax_connections 1000;\nvhost __defaultVhost__ {\n}\n");
-        }
+                .resolve(name).toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(seed), "the seed file " + seed);
+        return seed;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("seeds")
+    void configTestAcceptsEachSeedFileWithOneWarningPerUnimplementedDirective(String name, List<String> unimplemented)
+            throws Exception {
+        Path file = seed(name);
         FluviaNode.Result r = FluviaNode.run(QUICK, "-t", "-c", file.toString());
-        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        String out = r.stdout() + r.stderr();
+        assertEquals(0, r.exitCode(), out);
+        assertTrue(r.stdout().contains("test is successful"), out);
+
+        List<String> warnings = r.stderr().lines().filter(l -> l.contains("is not implemented yet")).toList();
+        assertEquals(unimplemented.size(), warnings.size(), "one warning per unimplemented directive:\n" + out);
+        for (String w : unimplemented) {
+            assertEquals(1, warnings.stream().filter(l -> l.contains(name + ":" + w + " is not implemented yet")).count(),
+                    "exactly one warning '" + name + ":" + w + "':\n" + out);
+        }
+        // line 3 of every seed is 'pid ./objs/srs.*.pid' without its ';'
+        List<String> unterminated = r.stderr().lines().filter(l -> l.contains("not terminated by ';'")).toList();
+        assertEquals(1, unterminated.size(), out);
+        assertTrue(unterminated.get(0).contains(name + ":3: directive 'pid'"), "names the line missing its ';': " + out);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"master.conf", "slave.conf", "edge.conf"})
+    void configTestRejectsEachSeedFileBrokenNamingTheLine(String name) throws Exception {
+        List<String> lines = Files.readAllLines(seed(name));
+        assertTrue(lines.get(1).startsWith("max_connections"), "line 2 of " + name + ": " + lines.get(1));
+
+        // a bad value on line 2
+        List<String> badValue = new ArrayList<>(lines);
+        badValue.set(1, "max_connections     lots;");
+        Path a = tmp.resolve("bad-value-" + name);
+        Files.write(a, badValue);
+        FluviaNode.Result ra = FluviaNode.run(QUICK, "-t", "-c", a.toString());
+        assertEquals(1, ra.exitCode(), ra.stdout() + ra.stderr());
+        assertTrue(ra.stderr().contains(a.getFileName() + ":2: directive 'max_connections'"), "file:line of the bad value: " + ra.stderr());
+
+        // the vhost block never closed: the error names the line that opened it
+        int vhost = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("vhost ")) {
+                vhost = i + 1;
+            }
+        }
+        assertEquals("}", lines.get(lines.size() - 1).strip(), "the last line of " + name + " closes the vhost");
+        Path b = tmp.resolve("unclosed-" + name);
+        Files.write(b, lines.subList(0, lines.size() - 1));
+        FluviaNode.Result rb = FluviaNode.run(QUICK, "-t", "-c", b.toString());
+        assertEquals(1, rb.exitCode(), rb.stdout() + rb.stderr());
+        assertTrue(rb.stderr().contains(b.getFileName() + ":" + vhost + ":"), "file:line of the unclosed block (" + vhost + "): " + rb.stderr());
+        assertFalse(rb.stdout().contains("test is successful"), rb.stdout());
     }
 
     @Test
