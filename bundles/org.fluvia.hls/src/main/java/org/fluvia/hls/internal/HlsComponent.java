@@ -92,6 +92,8 @@ public class HlsComponent implements StreamObserver, HttpRoute {
     private ThreadPoolExecutor io;
     private ScheduledFuture<?> sweeper;
     PlaylistRequests requests;
+    /** See {@link HlsSettings#onDemandIdleMs()}; tests shorten it. */
+    volatile long onDemandIdleMs;
     final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
 
     @Activate
@@ -103,6 +105,7 @@ public class HlsComponent implements StreamObserver, HttpRoute {
         io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(IO_QUEUE),
                 new DefaultThreadFactory(name + "-io", true));
         requests = new PlaylistRequests(this, settings);
+        onDemandIdleMs = settings.onDemandIdleMs();
         long sweep = Math.min(5000, settings.fragmentMs());
         sweeper = mux.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("hls [{}]: fragment {} s, window {} s, into {}", settings.vhost(), settings.fragmentMs() / 1000.0,
@@ -196,7 +199,7 @@ public class HlsComponent implements StreamObserver, HttpRoute {
 
     /** Drops on-demand streams nobody asked for lately (their pull may then stop). On the mux executor. */
     private void sweep() {
-        long idle = settings.onDemandIdleMs();
+        long idle = onDemandIdleMs;
         List<HlsStream> expired = new ArrayList<>();
         for (HlsStream s : streams.values()) {
             if (s.onDemand && s.waiters.isEmpty() && s.idleMs() > idle) {
