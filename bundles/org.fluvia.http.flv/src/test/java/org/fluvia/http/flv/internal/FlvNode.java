@@ -33,6 +33,7 @@ final class FlvNode implements AutoCloseable {
         Components.call(hub, "addVhost", vhost);
         Components.set(rtmp, "loops", loops);
         Components.set(rtmp, "registry", hub);
+        Components.set(rtmp, "clients", new org.fluvia.media.core.internal.ClientTable());
         Components.activate(rtmp, Map.of("listen", new String[]{"127.0.0.1:" + rtmpPort}));
         Components.set(http, "loops", loops);
         Components.activate(http, Map.of("listen", new String[]{"127.0.0.1:" + httpPort}, "name", "server", "dir", ""));

@@ -70,6 +70,7 @@ final class PlayerReader implements StreamReader {
                 EncodingKey key = m.type() == MediaType.AUDIO ? audioKey : m.type() == MediaType.VIDEO ? videoKey : dataKey;
                 ByteBuf chunks = m.encoded(key, msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(),
                         msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
+                session.bytesOut += chunks.readableBytes();
                 ctx.write(chunks.retainedDuplicate(), ctx.voidPromise());
                 wrote = true;
             } finally {

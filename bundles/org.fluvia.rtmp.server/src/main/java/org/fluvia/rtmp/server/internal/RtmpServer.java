@@ -14,6 +14,7 @@ import org.fluvia.codec.rtmp.AcknowledgementHandler;
 import org.fluvia.codec.rtmp.ChunkDecoder;
 import org.fluvia.codec.rtmp.ChunkEncoder;
 import org.fluvia.codec.rtmp.HandshakeServerHandler;
+import org.fluvia.media.api.ClientRegistry;
 import org.fluvia.media.api.StreamRegistry;
 import org.fluvia.transport.EventLoops;
 import org.osgi.service.component.annotations.Activate;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Listens for RTMP clients (SRS {@code listen}, {@code chunk_size}, {@code max_connections}) and
@@ -66,7 +66,6 @@ public class RtmpServer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
-    private static final AtomicLong CLIENT_IDS = new AtomicLong();
 
     @Reference
     EventLoops loops;
@@ -74,9 +73,12 @@ public class RtmpServer {
     @Reference
     StreamRegistry registry;
 
+    @Reference
+    ClientRegistry clients;
+
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Channel> listeners = new ArrayList<>();
-    private ChannelGroup clients;
+    private ChannelGroup channels;
     private Config config;
 
     @Activate
@@ -85,7 +87,7 @@ public class RtmpServer {
         if (config.chunk__size() < 128 || config.chunk__size() > 65536) {
             throw new IllegalArgumentException("chunk_size must be within 128..65536, not " + config.chunk__size());
         }
-        clients = new DefaultChannelGroup("rtmp-clients", GlobalEventExecutor.INSTANCE);
+        channels = new DefaultChannelGroup("rtmp-clients", GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.acceptorGroup(), loops.ioGroup())
                 .channel(loops.serverChannelType())
@@ -135,7 +137,7 @@ public class RtmpServer {
     }
 
     private void accept(SocketChannel ch) {
-        long id = CLIENT_IDS.incrementAndGet();
+        long id = clients.nextId();
         int n = connections.incrementAndGet();
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         if (n > config.max__connections()) {
@@ -143,7 +145,7 @@ public class RtmpServer {
             ch.close();
             return;
         }
-        clients.add(ch);
+        channels.add(ch);
         ChunkDecoder decoder = new ChunkDecoder(config.max__message__size());
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(config.handshake__timeout(), 0, 0, TimeUnit.SECONDS));
@@ -151,7 +153,7 @@ public class RtmpServer {
         p.addLast("chunkDecoder", decoder);
         p.addLast("chunkEncoder", new ChunkEncoder());
         p.addLast("ack", new AcknowledgementHandler(decoder));
-        p.addLast("session", new RtmpSession(id, registry, config.chunk__size(), config.publish__timeout()));
+        p.addLast("session", new RtmpSession(id, registry, clients, decoder, config.chunk__size(), config.publish__timeout()));
     }
 
     int connectionCount() {
@@ -168,7 +170,7 @@ public class RtmpServer {
     @Deactivate
     void deactivate() {
         closeListeners();
-        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.info("RTMP server stopped");
     }
 }

@@ -10,6 +10,7 @@ import org.fluvia.codec.amf.Amf0;
 import org.fluvia.codec.amf.AmfException;
 import org.fluvia.codec.amf.AmfObject;
 import org.fluvia.codec.rtmp.Aggregate;
+import org.fluvia.codec.rtmp.ChunkDecoder;
 import org.fluvia.codec.rtmp.Command;
 import org.fluvia.codec.rtmp.DataMessage;
 import org.fluvia.codec.rtmp.HandshakeCompleteEvent;
@@ -19,6 +20,8 @@ import org.fluvia.codec.rtmp.RtmpMessage;
 import org.fluvia.codec.rtmp.RtmpUrl;
 import org.fluvia.codec.rtmp.StatusObjects;
 import org.fluvia.codec.rtmp.UserControl;
+import org.fluvia.media.api.Client;
+import org.fluvia.media.api.ClientRegistry;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
 import org.fluvia.media.api.Publication;
@@ -52,10 +55,19 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     static final int CSID_STATUS = 5;
     private static final int WINDOW_ACK_SIZE = 2_500_000;
 
-    private enum State { HANDSHAKE, CONNECTING, CONNECTED, PUBLISHING, PLAYING, CLOSED }
+    private enum State { HANDSHAKE, CONNECTING, CONNECTED, ADMITTING, PUBLISHING, PLAYING, CLOSED }
 
     private final long id;
     private final StreamRegistry registry;
+    private final ClientRegistry clients;
+    private final ChunkDecoder decoder;
+    private final SessionClient client = new SessionClient();
+    private AutoCloseable registration;
+    private boolean admitted;
+    private String tcUrl;
+    private String param = "";
+    private Client.Role role;
+    long bytesOut;
     private final int chunkSize;
     private final int publishTimeoutSeconds;
 
@@ -70,9 +82,11 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private Publication publication;
     private PlayerReader player;
 
-    RtmpSession(long id, StreamRegistry registry, int chunkSize, int publishTimeoutSeconds) {
+    RtmpSession(long id, StreamRegistry registry, ClientRegistry clients, ChunkDecoder decoder, int chunkSize, int publishTimeoutSeconds) {
         this.id = id;
         this.registry = registry;
+        this.clients = clients;
+        this.decoder = decoder;
         this.chunkSize = chunkSize;
         this.publishTimeoutSeconds = publishTimeoutSeconds;
     }
@@ -84,6 +98,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        registration = clients.register(client);
     }
 
     @Override
@@ -213,6 +228,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         app = trimSlashes(RtmpUrl.stripQuery(appText, connectParams));
         Object tc = obj.get("tcUrl");
         if (tc instanceof String) {
+            tcUrl = (String) tc;
             try {
                 RtmpUrl url = RtmpUrl.parse((String) tc, false);
                 requestedVhost = url.host();
@@ -260,7 +276,9 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             return null;
         }
         Map<String, String> params = new LinkedHashMap<>(connectParams);
-        String name = RtmpUrl.stripQuery((String) nameArg, params);
+        String raw = (String) nameArg;
+        param = raw.indexOf('?') >= 0 ? raw.substring(raw.indexOf('?') + 1) : "";
+        String name = RtmpUrl.stripQuery(raw, params);
         if (name.isEmpty()) {
             return null;
         }
@@ -281,18 +299,42 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             refuse(streamId, "NetStream.Publish.BadName", "publish without a stream name");
             return;
         }
-        if (state == State.PUBLISHING || state == State.PLAYING) {
-            refuse(streamId, "NetStream.Publish.BadName", "this connection already " + (state == State.PUBLISHING ? "publishes" : "plays"));
-            return;
-        }
-        try {
-            publication = registry.publish(k, SourceKind.PUBLISH, "rtmp client=" + id + " " + ctx.channel().remoteAddress());
-        } catch (StreamBusyException e) {
-            key = k;
-            refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+        if (state != State.CONNECTED) {
+            refuse(streamId, "NetStream.Publish.BadName", "this connection already " + (state == State.PLAYING ? "plays" : "publishes"));
             return;
         }
         key = k;
+        admit(Client.Role.PUBLISH, streamId, "NetStream.Publish.Rejected", () -> startPublishing(k, streamId));
+    }
+
+    /**
+     * Passes the client through the hooks (security, http_hooks) off the event loop, then continues
+     * on it; a refusal answers {@code refusedCode} and closes the connection.
+     */
+    private void admit(Client.Role wanted, int streamId, String refusedCode, Runnable start) {
+        role = wanted;
+        state = State.ADMITTING;
+        clients.admit(client).whenComplete((ok, error) -> ctx.executor().execute(() -> {
+            if (state != State.ADMITTING || !ctx.channel().isActive()) {
+                return;
+            }
+            if (error != null) {
+                Throwable why = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                refuse(streamId, refusedCode, why.getMessage() == null ? why.toString() : why.getMessage());
+                return;
+            }
+            admitted = true;
+            start.run();
+        }));
+    }
+
+    private void startPublishing(StreamKey k, int streamId) {
+        try {
+            publication = registry.publish(k, SourceKind.PUBLISH, "rtmp client=" + id + " " + ctx.channel().remoteAddress());
+        } catch (StreamBusyException e) {
+            refuse(streamId, "NetStream.Publish.BadName", e.getMessage());
+            return;
+        }
         state = State.PUBLISHING;
         ctx.pipeline().addFirst("idle", new IdleStateHandler(publishTimeoutSeconds, 0, 0, TimeUnit.SECONDS));
         sendCommand(StatusObjects.onStatus("status", "NetStream.Publish.Start", "Started publishing stream."), streamId);
@@ -317,11 +359,15 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             refuse(streamId, "NetStream.Play.StreamNotFound", "play without a stream name");
             return;
         }
-        if (state == State.PUBLISHING || state == State.PLAYING) {
+        if (state != State.CONNECTED) {
             refuse(streamId, "NetStream.Play.Failed", "this connection already " + (state == State.PUBLISHING ? "publishes" : "plays"));
             return;
         }
         key = k;
+        admit(Client.Role.PLAY, streamId, "NetStream.Play.Rejected", () -> startPlaying(k, streamId));
+    }
+
+    private void startPlaying(StreamKey k, int streamId) {
         state = State.PLAYING;
         ctx.write(UserControl.streamBegin(streamId));
         writeStatus(streamId, "NetStream.Play.Reset", "Playing and resetting " + k.stream() + ".");
@@ -386,6 +432,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (publication != null) {
             publication.close();
             publication = null;
+            endAdmitted();
             LOG.info("{} stopped publishing", tag());
             state = State.CONNECTED;
             removeIdle();
@@ -396,6 +443,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (player != null) {
             player.close();
             player = null;
+            endAdmitted();
             state = State.CONNECTED;
         }
     }
@@ -416,6 +464,11 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         stopPublishing();
         stopPlaying();
         state = State.CLOSED;
+        try {
+            registration.close();
+        } catch (Exception e) {
+            LOG.debug("{} unregistering: {}", tag(), e.toString());
+        }
         super.channelInactive(ctx);
     }
 
@@ -440,6 +493,81 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
 
     private void sendCommand(Command c, int streamId) {
         ctx.writeAndFlush(c.toMessage(ctx.alloc(), CSID_COMMAND, streamId));
+    }
+
+    private void endAdmitted() {
+        if (admitted) {
+            admitted = false;
+            clients.ended(client);
+        }
+    }
+
+    /** This connection as the API and the hooks see it. */
+    private final class SessionClient implements Client {
+        private final long connectedAt = System.currentTimeMillis();
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public String protocol() {
+            return "rtmp";
+        }
+
+        @Override
+        public Role role() {
+            return role;
+        }
+
+        @Override
+        public String ip() {
+            java.net.SocketAddress a = ctx.channel().remoteAddress();
+            return a instanceof java.net.InetSocketAddress i ? i.getAddress().getHostAddress() : String.valueOf(a);
+        }
+
+        @Override
+        public StreamKey stream() {
+            return key;
+        }
+
+        @Override
+        public String url() {
+            String base = tcUrl != null ? tcUrl : "rtmp://" + ip() + "/" + (app == null ? "" : app);
+            return key == null ? base : base + "/" + key.stream();
+        }
+
+        @Override
+        public String param() {
+            return param;
+        }
+
+        @Override
+        public long connectedAt() {
+            return connectedAt;
+        }
+
+        @Override
+        public long bytesIn() {
+            return decoder.bytesRead();
+        }
+
+        @Override
+        public long bytesOut() {
+            return bytesOut;
+        }
+
+        @Override
+        public void kick() {
+            LOG.info("{} kicked", tag());
+            ctx.channel().close();
+        }
+
+        @Override
+        public String toString() {
+            return tag();
+        }
     }
 
     /** A client that stopped publishing may idle like any other. */

@@ -17,6 +17,7 @@ final class TestNode implements AutoCloseable {
 
     final NettyEventLoops loops = new NettyEventLoops();
     final StreamHub hub = new StreamHub();
+    final org.fluvia.media.core.internal.ClientTable clients = new org.fluvia.media.core.internal.ClientTable();
     final RtmpServer server = new RtmpServer();
     final int port;
 
@@ -32,6 +33,7 @@ final class TestNode implements AutoCloseable {
         Configs.call(hub, "addVhost", vhost);
         server.loops = loops;
         server.registry = hub;
+        server.clients = clients;
         Map<String, Object> cfg = new HashMap<>(serverConfig);
         cfg.putIfAbsent("listen", new String[]{"127.0.0.1:" + port});
         server.activate(Configs.of(RtmpServer.Config.class, cfg));
