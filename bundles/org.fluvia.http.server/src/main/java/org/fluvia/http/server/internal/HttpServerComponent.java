@@ -2,9 +2,11 @@ package org.fluvia.http.server.internal;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -30,12 +32,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,7 +122,8 @@ public class HttpServerComponent {
         }
         files = config.dir().isBlank() ? null : new StaticFiles(Path.of(config.dir().trim()));
         selectRoutes();
-        clients = new DefaultChannelGroup("http-" + name, GlobalEventExecutor.INSTANCE);
+        // stayClosed: a connection accepted while we stop is closed, not kept.
+        clients = new DefaultChannelGroup("http-" + name, GlobalEventExecutor.INSTANCE, true);
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.acceptorGroup(), loops.ioGroup())
                 .channel(loops.serverChannelType())
@@ -132,13 +139,29 @@ public class HttpServerComponent {
                 });
         try {
             for (InetSocketAddress address : addresses) {
-                Channel ch = b.bind(address).sync().channel();
+                Channel ch = bind(b, address);
                 listeners.add(ch);
                 LOG.info("HTTP {} listening on {}{}", name, ch.localAddress(), files == null ? "" : ", files from " + config.dir());
             }
         } catch (Exception e) {
             closeListeners();
             throw e;
+        }
+    }
+
+    /**
+     * Binds, retrying a refused bind for a short while: right after a stop, the kernel can still hold
+     * the port for a closing connection (an unacknowledged FIN) even with SO_REUSEADDR.
+     */
+    private static Channel bind(ServerBootstrap b, InetSocketAddress address) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            ChannelFuture f = b.bind(address).await();
+            if (f.isSuccess() || !(f.cause() instanceof BindException) || System.nanoTime() > deadline) {
+                return f.sync().channel();
+            }
+            LOG.debug("HTTP: {} busy, retrying: {}", address, f.cause().toString());
+            Thread.sleep(50);
         }
     }
 
@@ -243,15 +266,36 @@ public class HttpServerComponent {
     private void closeListeners() {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            awaitSocketsReleased(Set.of(ch.eventLoop()));
         }
         listeners.clear();
+    }
+
+    /**
+     * NIO closes a socket registered with a selector only at that selector's next select, after the
+     * close future is done: two round trips through each loop make sure the sockets (and the port)
+     * are really gone when deactivate returns.
+     */
+    private static void awaitSocketsReleased(Set<EventLoop> loops) {
+        for (EventLoop loop : loops) {
+            for (int i = 0; i < 2; i++) {
+                try {
+                    loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                } catch (RejectedExecutionException e) {
+                    break; // the loop is shutting down, which closes everything anyway
+                }
+            }
+        }
     }
 
     @Deactivate
     void deactivate() {
         closeListeners();
         if (clients != null) {
+            Set<EventLoop> clientLoops = new HashSet<>();
+            clients.forEach(ch -> clientLoops.add(ch.eventLoop()));
             clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            awaitSocketsReleased(clientLoops);
         }
         LOG.info("HTTP {} stopped", name);
     }

@@ -29,11 +29,7 @@ class HttpServerLifecycleTest {
                     server.deactivate();
                     assertTrue(c.closedByServer(), "open keep-alive connection closed by the stop");
                 }
-                try (ServerSocket probe = new ServerSocket()) {
-                    // SO_REUSEADDR as every server sets it: the closed connections' TIME_WAIT does not count.
-                    probe.setReuseAddress(true);
-                    probe.bind(new InetSocketAddress("127.0.0.1", port));
-                }
+                assertPortFree(port);
                 if (threadsBefore < 0) {
                     threadsBefore = Thread.activeCount();
                 } else {
@@ -44,6 +40,26 @@ class HttpServerLifecycleTest {
             Configs.call(loops, "deactivate");
         }
         TestServer.assertNoLeakReported();
+    }
+
+    /**
+     * Binds the port as any server would (SO_REUSEADDR). A closed connection's FIN the peer has not
+     * acknowledged yet can hold the port for a moment in the kernel, so allow a short grace.
+     */
+    private static void assertPortFree(int port) throws Exception {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress("127.0.0.1", port));
+                return;
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("port " + port + " still bound after stop", e);
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     @Test
