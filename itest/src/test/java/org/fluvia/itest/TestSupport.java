@@ -24,11 +24,13 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
@@ -83,28 +85,37 @@ public abstract class TestSupport {
         }
     }
 
-    /** The whole distribution: what an origin node runs. */
+    /** The whole distribution: what an origin node runs, RTMP only, on a free loopback port. */
     public static Option[] originOptions() {
+        // not the built-in default config: that would listen on 1935 on all interfaces
+        return originOptions(rtmpPort -> "listen 127.0.0.1:" + rtmpPort + ";\nvhost __defaultVhost__ {\n}\n");
+    }
+
+    /**
+     * The whole distribution with the SRS config {@code config.apply(rtmpPort)} (the RTMP port is free
+     * on loopback and also in {@link #RTMP_PORT_PROPERTY}); {@code extra} options are added, e.g.
+     * system properties naming further ports the config uses.
+     */
+    public static Option[] originOptions(IntFunction<String> config, Option... extra) {
         int consolePort = freePort();
         int rtmpPort = freePort();
         Path deploy;
-        Path config;
+        Path configFile;
         try {
             deploy = Files.createTempDirectory("fluvia-itest-deploy");
-            // not the built-in default config: that would listen on 1935 on all interfaces
-            config = Files.createTempFile("fluvia-itest", ".conf");
-            Files.writeString(config, "listen 127.0.0.1:" + rtmpPort + ";\nvhost __defaultVhost__ {\n}\n");
+            configFile = Files.createTempFile("fluvia-itest", ".conf");
+            Files.writeString(configFile, config.apply(rtmpPort));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<Option> o = new ArrayList<>();
+        List<Option> o = new ArrayList<>(List.of(extra));
         o.add(cleanCaches(true));
         o.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
         o.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         o.add(systemProperty("fluvia.dist").value(dist().toString()));
         o.add(systemProperty(CONSOLE_PORT_PROPERTY).value(String.valueOf(consolePort)));
         o.add(systemProperty(RTMP_PORT_PROPERTY).value(String.valueOf(rtmpPort)));
-        o.add(frameworkProperty("fluvia.config").value(config.toString()));
+        o.add(frameworkProperty("fluvia.config").value(configFile.toString()));
         // the management plane on a free loopback port, so parallel builds and a running node do not collide
         o.add(frameworkProperty("org.osgi.service.http.port").value(String.valueOf(consolePort)));
         o.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
@@ -126,6 +137,47 @@ public abstract class TestSupport {
     }
 
     // ---- helpers usable inside the container and outside ----
+
+    /** The installed bundle with this symbolic name; fails when there is none. */
+    public static Bundle installedBundle(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " installed");
+    }
+
+    /** Names of the live threads whose name starts with {@code prefix}, sorted. */
+    public static List<String> liveThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+                .map(Thread::getName).sorted().toList();
+    }
+
+    /** True when a TCP connect to host:port is refused right now (nothing listens). */
+    public static boolean connectRefused(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // a timeout is not a refusal
+        }
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; returns its last value. */
+    public static boolean await(Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return condition.getAsBoolean();
+            }
+            sleep(100);
+        }
+        return true;
+    }
 
     /** A TCP port free on the loopback interface right now. */
     public static int freePort() {
