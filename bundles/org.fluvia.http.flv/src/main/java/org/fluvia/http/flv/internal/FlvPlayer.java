@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.fluvia.codec.flv.FlvTags;
 import org.fluvia.http.server.HttpExchange;
+import org.fluvia.media.api.Client;
+import org.fluvia.media.api.ClientRegistry;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.api.StreamReader;
@@ -33,7 +35,7 @@ import java.util.function.Consumer;
  * once for all players, a drain's tags going out as one HTTP chunk. Ends when the stream is
  * unpublished or the client leaves.
  */
-final class FlvPlayer implements StreamReader {
+final class FlvPlayer implements StreamReader, Client {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlvPlayer.class);
     /** The key under which a message caches its FLV tag form, shared by all HTTP-FLV players. */
@@ -54,6 +56,12 @@ final class FlvPlayer implements StreamReader {
     private ScheduledFuture<?> waitTimer;
     private boolean headersSent;
     private boolean ended;
+    private ClientRegistry clients;
+    private AutoCloseable registration;
+    private boolean admitted;
+    private long id;
+    private long bytesOut;
+    private final long connectedAt = System.currentTimeMillis();
 
     FlvPlayer(StreamKey key, HttpExchange exchange, int waitMs, Consumer<FlvPlayer> onEnd) {
         this.key = key;
@@ -64,9 +72,30 @@ final class FlvPlayer implements StreamReader {
         this.onEnd = onEnd;
     }
 
-    /** Subscribes; called on the channel's event loop. */
-    void start(StreamRegistry registry) {
+    /** Registers the player, passes it through the client hooks, then subscribes; on the event loop. */
+    void start(StreamRegistry registry, ClientRegistry clients) {
+        this.clients = clients;
+        this.id = clients.nextId();
+        registration = clients.register(this);
         channel.closeFuture().addListener(f -> channel.eventLoop().execute(() -> end(null)));
+        clients.admit(this).whenComplete((ok, error) -> channel.eventLoop().execute(() -> {
+            if (ended) {
+                return;
+            }
+            if (error != null) {
+                Throwable why = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                LOG.warn("[{} http-flv {}] refused: {}", key, channel.remoteAddress(), why.getMessage());
+                ended = true;
+                unregister();
+                exchange.respondError(HttpResponseStatus.FORBIDDEN, "refused: " + why.getMessage());
+                return;
+            }
+            admitted = true;
+            subscribe(registry);
+        }));
+    }
+
+    private void subscribe(StreamRegistry registry) {
         channel.pipeline().addLast("flv-writability", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext c) throws Exception {
@@ -80,12 +109,8 @@ final class FlvPlayer implements StreamReader {
         if (!subscription.stream().isPublished()) {
             // hstrs: wait (bounded) for the source; the registry has asked the on-demand providers.
             waitTimer = channel.eventLoop().schedule(() -> {
-                if (!headersSent && !ended) {
-                    LOG.info("[{} http-flv {}] no source within {} ms: 404", key, channel.remoteAddress(), waitMs);
-                    closeSubscription();
-                    ended = true;
-                    onEnd.accept(this);
-                    exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + " is not published");
+                if (!headersSent) {
+                    end("no source within " + waitMs + " ms");
                 }
             }, waitMs, TimeUnit.MILLISECONDS);
         }
@@ -138,6 +163,7 @@ final class FlvPlayer implements StreamReader {
                         sendHeaders();
                     }
                     ByteBuf tag = m.encoded(FLV_TAG, msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload()));
+                    bytesOut += tag.readableBytes();
                     if (batch == null) {
                         batch = ctx.alloc().compositeBuffer(64);
                     }
@@ -184,14 +210,90 @@ final class FlvPlayer implements StreamReader {
         }
         closeSubscription();
         onEnd.accept(this);
+        if (admitted) {
+            admitted = false;
+            clients.ended(this);
+        }
+        unregister();
         if (channel.isActive()) {
             if (headersSent) {
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ctx.close());
             } else {
-                exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + " ended");
+                exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + ": " + (why == null ? "ended" : why));
             }
         }
         LOG.info("[{} http-flv {}] ended: {}", key, channel.remoteAddress(), why == null ? "client left" : why);
+    }
+
+    private void unregister() {
+        AutoCloseable r = registration;
+        registration = null;
+        if (r != null) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("unregistering {}: {}", id, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String protocol() {
+        return "flv";
+    }
+
+    @Override
+    public Role role() {
+        return Role.PLAY;
+    }
+
+    @Override
+    public String ip() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
+    }
+
+    @Override
+    public StreamKey stream() {
+        return key;
+    }
+
+    @Override
+    public String url() {
+        String host = exchange.request().headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST, "");
+        return "http://" + host + exchange.path();
+    }
+
+    @Override
+    public String param() {
+        String uri = exchange.request().uri();
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q + 1);
+    }
+
+    @Override
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    @Override
+    public long bytesIn() {
+        return 0;
+    }
+
+    @Override
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    @Override
+    public void kick() {
+        LOG.info("[{} http-flv {}] kicked", key, channel.remoteAddress());
+        channel.close();
     }
 
     private void closeSubscription() {

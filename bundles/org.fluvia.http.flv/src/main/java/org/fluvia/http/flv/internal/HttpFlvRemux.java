@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.fluvia.http.server.HttpExchange;
 import org.fluvia.http.server.HttpRoute;
+import org.fluvia.media.api.ClientRegistry;
 import org.fluvia.media.api.Stream;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.api.StreamRegistry;
@@ -51,6 +52,9 @@ public class HttpFlvRemux implements HttpRoute {
 
     @Reference
     StreamRegistry registry;
+
+    @Reference
+    ClientRegistry clients;
 
     private MountTemplate mount;
     private boolean hstrs;
@@ -100,7 +104,7 @@ public class HttpFlvRemux implements HttpRoute {
         }
         FlvPlayer player = new FlvPlayer(key, exchange, hstrsTimeoutMs, players::remove);
         players.add(player);
-        player.start(registry);
+        player.start(registry, clients);
         return true;
     }
 }

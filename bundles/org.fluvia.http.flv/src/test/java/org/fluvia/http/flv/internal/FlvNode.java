@@ -38,6 +38,7 @@ final class FlvNode implements AutoCloseable {
         Components.set(http, "loops", loops);
         Components.activate(http, Map.of("listen", new String[]{"127.0.0.1:" + httpPort}, "name", "server", "dir", ""));
         flv.registry = hub;
+        flv.clients = new org.fluvia.media.core.internal.ClientTable();
         Components.activate(flv, new HashMap<>(flvConfig));
         routeProps.put("service.id", 1L);
         routeProps.put(HttpRoute.SERVER_PROPERTY, "server");
