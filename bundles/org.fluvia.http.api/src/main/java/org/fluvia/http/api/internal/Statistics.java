@@ -195,7 +195,11 @@ final class Statistics {
             int clientCount = 0;
             long in = 0;
             long out = 0;
+            long since = now;
             for (Stream s : streamsOf) {
+                if (s.publishedSince() > 0) {
+                    since = Math.min(since, s.publishedSince());
+                }
                 clientCount += clientsOf(s.key()).size();
                 long[] bytes = bytes(s);
                 in += bytes[0];
@@ -209,7 +213,7 @@ final class Statistics {
             o.put("streams", streamsOf.size());
             o.put("send_bytes", out);
             o.put("recv_bytes", in);
-            kbps(o, rates.kbps("vhost:" + vhost, now, now, in, out));
+            kbps(o, rates.kbps("vhost:" + vhost, since, now, in, out));
             o.putObject("hls").put("enabled", false);
             return o;
         }
