@@ -36,6 +36,7 @@ final class HlsNode implements AutoCloseable {
         Configs.call(hub, "addVhost", vhost);
         Configs.set(rtmp, "loops", loops);
         Configs.set(rtmp, "registry", hub);
+        Configs.set(rtmp, "clients", new org.fluvia.media.core.internal.ClientTable());
         Configs.call(rtmp, "activate", Configs.of(RtmpServer.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + rtmpPort})));
         Configs.set(http, "loops", loops);
         Configs.call(http, "activate", Configs.of(HttpServerComponent.Config.class,
