@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
+import org.fluvia.config.srs.ConfigReloader;
 import org.fluvia.config.srs.ConfigurationSpec;
 import org.fluvia.config.srs.SrsConfig;
 import org.fluvia.config.srs.SrsConfigException;
@@ -27,12 +29,19 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies the SRS configuration file named by {@code fluvia.config} to Configuration Admin. */
-@Component(immediate = true, service = {})
-public final class SrsConfigLoader {
+/**
+ * Applies the SRS configuration file named by {@code fluvia.config}, with the {@code SRS_*}
+ * environment variables over it, to Configuration Admin; with {@code fluvia.config.env=true}
+ * ({@code fluvia -e}) the environment alone. {@link #reload()} (SIGHUP, through the
+ * {@link ConfigReloader} service) applies only what changed.
+ */
+@Component(immediate = true, service = ConfigReloader.class)
+public final class SrsConfigLoader implements ConfigReloader {
 
     /** Framework property naming the SRS .conf file; unset or empty means the built-in default. */
     public static final String CONFIG_PROPERTY = "fluvia.config";
+    /** Framework property: "true" configures from the environment only ({@code fluvia -e}). */
+    public static final String ENV_ONLY_PROPERTY = "fluvia.config.env";
     static final String DEFAULT_RESOURCE = "/org/fluvia/config/default.conf";
     static final String DEFAULT_NAME = "default.conf (built in)";
 
@@ -43,6 +52,8 @@ public final class SrsConfigLoader {
     @Reference
     private ConfigurationAdmin configAdmin;
     private String configFile;
+    private boolean envOnly;
+    private Supplier<Map<String, String>> environment = System::getenv;
     /** Warnings already logged; a reload repeats only new ones, so the log stays readable. */
     private final Set<String> loggedWarnings = new HashSet<>();
 
@@ -50,13 +61,21 @@ public final class SrsConfigLoader {
     }
 
     SrsConfigLoader(ConfigurationAdmin configAdmin, String configFile) {
+        this(configAdmin, configFile, false, Map::of);
+    }
+
+    SrsConfigLoader(ConfigurationAdmin configAdmin, String configFile, boolean envOnly,
+            Supplier<Map<String, String>> environment) {
         this.configAdmin = configAdmin;
         this.configFile = configFile;
+        this.envOnly = envOnly;
+        this.environment = environment;
     }
 
     @Activate
     void activate(BundleContext context) {
         configFile = context.getProperty(CONFIG_PROPERTY);
+        envOnly = Boolean.parseBoolean(context.getProperty(ENV_ONLY_PROPERTY));
         reload();
     }
 
@@ -64,13 +83,17 @@ public final class SrsConfigLoader {
      * Re-reads the configuration file and applies it. On a parse or validation error nothing is
      * changed and one ERROR line says where the problem is.
      */
-    public synchronized void reload() {
+    @Override
+    public synchronized boolean reload() {
         Translation translation;
         try {
             translation = SrsTranslator.translate(read());
         } catch (SrsConfigException e) {
             LOG.error("Configuration not applied: {}", e.getMessage());
-            return;
+            return false;
+        } catch (RuntimeException e) {
+            LOG.error("Configuration from {} not applied: {}", describeSource(), e.toString(), e);
+            return false;
         }
         for (String warning : translation.warnings()) {
             if (loggedWarnings.add(warning)) {
@@ -79,17 +102,23 @@ public final class SrsConfigLoader {
         }
         try {
             apply(translation);
+            return true;
         } catch (IOException | InvalidSyntaxException e) {
             LOG.error("Configuration from {} could not be stored in Configuration Admin: {}",
                     describeSource(), e.toString(), e);
+            return false;
         }
     }
 
     private SrsConfig read() throws SrsConfigException {
-        if (configFile == null || configFile.isBlank()) {
-            return SrsConfigParser.parse(defaultText(), DEFAULT_NAME);
+        Map<String, String> env = environment.get();
+        if (envOnly) {
+            return SrsConfig.fromEnvironment(env);
         }
-        return SrsConfigParser.parse(Path.of(configFile.trim()));
+        SrsConfig file = configFile == null || configFile.isBlank()
+                ? SrsConfigParser.parse(defaultText(), DEFAULT_NAME)
+                : SrsConfigParser.parse(Path.of(configFile.trim()));
+        return file.withEnvironment(env);
     }
 
     static String defaultText() {
@@ -104,10 +133,15 @@ public final class SrsConfigLoader {
     }
 
     private String describeSource() {
+        if (envOnly) {
+            return "the environment (SRS_*)";
+        }
         return configFile == null || configFile.isBlank() ? DEFAULT_NAME : configFile;
     }
 
     private void apply(Translation translation) throws IOException, InvalidSyntaxException {
+        int changed = 0;
+        int deleted = 0;
         Set<String> produced = new HashSet<>();
         for (ConfigurationSpec spec : translation.configurations()) {
             Configuration c = spec.isFactory()
@@ -116,6 +150,7 @@ public final class SrsConfigLoader {
             produced.add(c.getPid());
             if (c.updateIfDifferent(toDictionary(spec.properties()))) {
                 LOG.info("Configuration {} set from {}", c.getPid(), describeSource());
+                changed++;
             }
         }
         Configuration[] earlier = configAdmin.listConfigurations(SOURCE_FILTER);
@@ -124,9 +159,12 @@ public final class SrsConfigLoader {
                 if (!produced.contains(c.getPid())) {
                     LOG.info("Configuration {} deleted: no longer in {}", c.getPid(), describeSource());
                     c.delete();
+                    deleted++;
                 }
             }
         }
+        LOG.info("Configuration from {} applied: {} changed, {} deleted, {} unchanged", describeSource(),
+                changed, deleted, produced.size() - changed);
     }
 
     private static Dictionary<String, Object> toDictionary(Map<String, Object> properties) {

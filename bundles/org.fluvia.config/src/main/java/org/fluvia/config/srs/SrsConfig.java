@@ -1,6 +1,7 @@
 package org.fluvia.config.srs;
 
 import java.util.List;
+import java.util.Map;
 
 /** A parsed SRS configuration: the directive tree plus the warnings the parser gave. */
 public final class SrsConfig {
@@ -32,6 +33,19 @@ public final class SrsConfig {
     /** The top-level {@code vhost} blocks, in file order. */
     public List<SrsDirective> vhosts() {
         return root.children("vhost");
+    }
+
+    /**
+     * This configuration with the {@code SRS_*} variables of {@code env} over it (SRS 5: the
+     * environment overrides the file); see {@link SrsEnvironment}. This one is not changed.
+     */
+    public SrsConfig withEnvironment(Map<String, String> env) throws SrsConfigException {
+        return SrsEnvironment.overlay(this, env);
+    }
+
+    /** {@code fluvia -e}: SRS's defaults and the {@code SRS_*} variables of {@code env}, no file. */
+    public static SrsConfig fromEnvironment(Map<String, String> env) throws SrsConfigException {
+        return SrsEnvironment.configure(env);
     }
 
     /** The first {@code vhost} whose name is {@code name}, or null. */

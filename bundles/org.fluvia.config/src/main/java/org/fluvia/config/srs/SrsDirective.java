@@ -31,6 +31,31 @@ public final class SrsDirective {
         children.add(child);
     }
 
+    /** Inserts {@code child} at {@code index} (clamped to the end). */
+    void add(int index, SrsDirective child) {
+        children.add(Math.min(Math.max(index, 0), children.size()), child);
+    }
+
+    /** Removes {@code child} (by identity); returns its index, or -1 when it was not a child. */
+    int remove(SrsDirective child) {
+        for (int i = 0; i < children.size(); i++) {
+            if (children.get(i) == child) {
+                children.remove(i);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A deep copy: the same directives, in new blocks that can be changed independently. */
+    SrsDirective copy() {
+        SrsDirective c = new SrsDirective(name, args, block, file, line);
+        for (SrsDirective child : children) {
+            c.children.add(child.copy());
+        }
+        return c;
+    }
+
     /** The directive's name; empty for the synthetic root. */
     public String name() {
         return name;

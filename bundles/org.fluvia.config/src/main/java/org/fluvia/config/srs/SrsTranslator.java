@@ -24,6 +24,18 @@ public final class SrsTranslator {
     public static final String HTTP_FLV_FACTORY_PID = "org.fluvia.http.flv";
     /** Factory pid of a vhost's HLS packager ({@code vhost.hls}); the name is the vhost. */
     public static final String HLS_FACTORY_PID = "org.fluvia.hls";
+    /** Factory pid of the HTTP server; {@link #HTTP_API_SERVER_NAME} is the listener of http_api. */
+    public static final String HTTP_API_SERVER_NAME = "api";
+    /** Singleton pid of SRS's HTTP API ({@code http_api}), served on the "api" HTTP server. */
+    public static final String HTTP_API_PID = "org.fluvia.http.api";
+    /** Factory pid of a vhost's access rules ({@code vhost.security}); the name is the vhost. */
+    public static final String SECURITY_FACTORY_PID = "org.fluvia.security";
+    /** Factory pid of a vhost's HTTP callbacks ({@code vhost.http_hooks}); the name is the vhost. */
+    public static final String HOOKS_FACTORY_PID = "org.fluvia.hooks";
+    /** Factory pid of a vhost's forwarding ({@code vhost.forward}); the name is the vhost. */
+    public static final String FORWARD_FACTORY_PID = "org.fluvia.forward";
+    /** Factory pid of a vhost's edge ({@code vhost.cluster}, mode remote); the name is the vhost. */
+    public static final String EDGE_FACTORY_PID = "org.fluvia.edge";
     /** Property on every produced configuration, so the loader can find what it made earlier. */
     public static final String SOURCE_KEY = "fluvia.source";
     public static final String SOURCE_VALUE = "srs-config";
@@ -48,6 +60,11 @@ public final class SrsTranslator {
     public static final String DEFAULT_HLS_TS_FILE = "[app]/[stream]-[seq].ts";
     public static final boolean DEFAULT_HLS_CLEANUP = true;
     public static final double DEFAULT_HLS_DISPOSE = 120.0;
+    public static final String DEFAULT_HTTP_API_LISTEN = "1985";
+    public static final boolean DEFAULT_HTTP_API_CROSSDOMAIN = true;
+    public static final int DEFAULT_HOOK_TIMEOUT_SECONDS = 5;
+    /** Port of a forward destination or an origin given without one. */
+    public static final int DEFAULT_RTMP_PORT = 1935;
 
     private static final List<String> LOG_TANKS = List.of("console", "file");
     private static final List<String> LOG_LEVELS = List.of("verbose", "info", "trace", "warn", "error");
@@ -61,6 +78,10 @@ public final class SrsTranslator {
             "hls_dispose");
     /** Remux formats SRS picks by the mount's extension; only FLV is implemented. */
     private static final List<String> REMUX_EXTENSIONS = List.of(".flv", ".ts", ".aac", ".mp3");
+    /** The callbacks of {@code vhost.http_hooks} that are implemented. */
+    private static final List<String> HOOKS = List.of("on_publish", "on_unpublish", "on_play", "on_stop");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private SrsTranslator() {
     }
@@ -70,7 +91,13 @@ public final class SrsTranslator {
         return new Run(cfg).translate();
     }
 
-    private record Vhost(ConfigurationSpec spec, List<ConfigurationSpec> services) {
+    /** A translated vhost; a vhost with {@code enabled off} has a null spec and no services. */
+    private record Vhost(String name, ConfigurationSpec spec, List<ConfigurationSpec> services,
+            List<SrsDirective> remuxOn) {
+    }
+
+    /** A parsed http_api block: {@code specs} is empty when it is not enabled. */
+    private record HttpApi(List<ConfigurationSpec> specs, String listen, SrsDirective listenAt) {
     }
 
     /** A parsed http_server block: {@code spec} is null when it is not enabled. */
@@ -82,7 +109,7 @@ public final class SrsTranslator {
         final SrsConfig cfg;
         final List<String> warnings;
         final Set<String> warnedPaths = new HashSet<>();
-        /** The enabled http_remux blocks, checked against http_server at the end. */
+        /** The enabled http_remux blocks of enabled vhosts, checked against http_server at the end. */
         final List<SrsDirective> remuxOn = new ArrayList<>();
 
         Run(SrsConfig cfg) {
@@ -96,6 +123,7 @@ public final class SrsTranslator {
             int chunkSize = DEFAULT_CHUNK_SIZE;
             int maxConnections = DEFAULT_MAX_CONNECTIONS;
             HttpServer httpServer = null;
+            HttpApi httpApi = null;
             List<ConfigurationSpec> vhosts = new ArrayList<>();
             List<ConfigurationSpec> services = new ArrayList<>();
             Map<String, SrsDirective> vhostNames = new HashMap<>();
@@ -145,15 +173,24 @@ public final class SrsTranslator {
                             httpServer = httpServer(d);
                         }
                     }
+                    case "http_api" -> {
+                        block(d);
+                        if (first(seen, d)) {
+                            httpApi = httpApi(d);
+                        }
+                    }
                     case "vhost" -> {
                         Vhost v = vhost(d);
-                        SrsDirective earlier = vhostNames.putIfAbsent(v.spec().name(), d);
+                        SrsDirective earlier = vhostNames.putIfAbsent(v.name(), d);
                         if (earlier != null) {
-                            throw error(d, "vhost '" + v.spec().name() + "' is already defined at "
+                            throw error(d, "vhost '" + v.name() + "' is already defined at "
                                     + earlier.location() + " (merge the two blocks into one)");
                         }
-                        vhosts.add(v.spec());
-                        services.addAll(v.services());
+                        if (v.spec() != null) {
+                            vhosts.add(v.spec());
+                            services.addAll(v.services());
+                            remuxOn.addAll(v.remuxOn());
+                        }
                     }
                     default -> unimplemented(d, d.name());
                 }
@@ -175,6 +212,21 @@ public final class SrsTranslator {
                     }
                 }
             }
+            if (httpApi != null && !httpApi.specs().isEmpty()) {
+                for (String rtmpAddress : listen) {
+                    if (sameSocket(rtmpAddress, httpApi.listen())) {
+                        throw error(httpApi.listenAt(), "'" + httpApi.listen()
+                                + "' is also the RTMP address '" + rtmpAddress + "' at " + listenAt.location()
+                                + " (use another port for the HTTP API, e.g. 1985)");
+                    }
+                }
+                if (httpServer != null && httpServer.spec() != null
+                        && sameSocket(httpServer.listen(), httpApi.listen())) {
+                    throw error(httpApi.listenAt(), "'" + httpApi.listen() + "' is also the http_server"
+                            + " address at " + httpServer.listenAt().location() + " (Fluvia serves the API on"
+                            + " its own listener: use another port, e.g. 1985)");
+                }
+            }
             if (httpServer == null || httpServer.spec() == null) {
                 for (SrsDirective remux : remuxOn) {
                     warn(remux, "directive 'vhost.http_remux' is on but http_server is not enabled, so"
@@ -191,6 +243,9 @@ public final class SrsTranslator {
             specs.add(ConfigurationSpec.singleton(RTMP_SERVER_PID, rtmp));
             if (httpServer != null && httpServer.spec() != null) {
                 specs.add(httpServer.spec());
+            }
+            if (httpApi != null) {
+                specs.addAll(httpApi.specs());
             }
             specs.addAll(vhosts);
             specs.addAll(services);
@@ -250,13 +305,54 @@ public final class SrsTranslator {
             }
             String name = d.arg(0);
             List<ConfigurationSpec> services = new ArrayList<>();
+            List<SrsDirective> remux = new ArrayList<>();
+            boolean enabled = true;
             // SRS 3 kept these directly in the vhost; SRS 4 moved them into 'play', which wins.
             Map<String, SrsDirective> legacy = new LinkedHashMap<>();
             Map<String, SrsDirective> settings = new HashMap<>();
+            // likewise 'mode' and 'origin', moved into 'cluster'
+            Map<String, SrsDirective> legacyCluster = new LinkedHashMap<>();
+            Map<String, SrsDirective> cluster = new HashMap<>();
             Map<String, SrsDirective> seen = new HashMap<>();
             for (SrsDirective c : d.children()) {
                 String path = "vhost." + c.name();
                 switch (c.name()) {
+                    case "enabled" -> {
+                        if (first(seen, c)) {
+                            enabled = onOff(c);
+                        }
+                    }
+                    case "mode", "origin" -> {
+                        if (first(seen, c)) {
+                            legacyCluster.put(c.name(), c);
+                        }
+                    }
+                    case "cluster" -> {
+                        block(c);
+                        if (first(seen, c)) {
+                            cluster(c, path, cluster);
+                        }
+                    }
+                    case "security" -> {
+                        block(c);
+                        if (first(seen, c)) {
+                            services.add(security(c, path, name));
+                        }
+                    }
+                    case "http_hooks" -> {
+                        block(c);
+                        if (first(seen, c)) {
+                            services.add(hooks(c, path, name));
+                        }
+                    }
+                    case "forward" -> {
+                        if (first(seen, c)) {
+                            ConfigurationSpec forward = forward(c, path, name);
+                            if (forward != null) {
+                                services.add(forward);
+                            }
+                        }
+                    }
                     case "gop_cache", "queue_length", "time_jitter" -> {
                         if (first(seen, c)) {
                             legacy.put(c.name(), c);
@@ -271,10 +367,10 @@ public final class SrsTranslator {
                     case "http_remux" -> {
                         block(c);
                         if (first(seen, c)) {
-                            ConfigurationSpec remux = httpRemux(c, path, name);
-                            if (remux != null) {
-                                services.add(remux);
-                                remuxOn.add(c);
+                            ConfigurationSpec spec = httpRemux(c, path, name);
+                            if (spec != null) {
+                                services.add(spec);
+                                remux.add(c);
                             }
                         }
                     }
@@ -297,13 +393,374 @@ public final class SrsTranslator {
                             + inPlay.location() + "; that one is used");
                 }
             }
+            for (SrsDirective old : legacyCluster.values()) {
+                SrsDirective inCluster = cluster.putIfAbsent(old.name(), old);
+                if (inCluster != null) {
+                    warn(old, "directive '" + old.name() + "' is also set in 'cluster' at "
+                            + inCluster.location() + "; that one is used");
+                }
+            }
+            ConfigurationSpec edge = edge(cluster, name);
+            if (edge != null) {
+                services.add(edge);
+            }
             SrsDirective gop = settings.get("gop_cache");
             SrsDirective queue = settings.get("queue_length");
             SrsDirective jitter = settings.get("time_jitter");
-            return new Vhost(vhostSpec(name,
+            ConfigurationSpec spec = vhostSpec(name,
                     gop == null ? DEFAULT_GOP_CACHE : onOff(gop),
                     queue == null ? DEFAULT_QUEUE_LENGTH : positiveSeconds(queue),
-                    jitter == null ? DEFAULT_TIME_JITTER : oneOf(jitter, TIME_JITTERS)), services);
+                    jitter == null ? DEFAULT_TIME_JITTER : oneOf(jitter, TIME_JITTERS));
+            if (!enabled) {
+                return new Vhost(name, null, List.of(), List.of());
+            }
+            return new Vhost(name, spec, services, remux);
+        }
+
+        /**
+         * {@code http_api { enabled; listen; crossdomain; auth { enabled; username; password; } }}:
+         * when on, the "api" HTTP listener and the API's own settings; SRS's default is off.
+         */
+        private HttpApi httpApi(SrsDirective d) throws SrsConfigException {
+            boolean enabled = false;
+            String listen = DEFAULT_HTTP_API_LISTEN;
+            SrsDirective listenAt = d;
+            boolean crossdomain = DEFAULT_HTTP_API_CROSSDOMAIN;
+            boolean authEnabled = false;
+            String username = "";
+            String password = "";
+            Map<String, SrsDirective> seen = new HashMap<>();
+            for (SrsDirective c : d.children()) {
+                switch (c.name()) {
+                    case "enabled" -> {
+                        if (first(seen, c)) {
+                            enabled = onOff(c);
+                        }
+                    }
+                    case "listen" -> {
+                        if (first(seen, c)) {
+                            if (c.args().size() > 1) {
+                                throw error(c, "takes exactly one address, got " + c.args().size()
+                                        + " (write: listen PORT; or listen IP:PORT;)");
+                            }
+                            listen = listen(c)[0];
+                            listenAt = c;
+                        }
+                    }
+                    case "crossdomain" -> {
+                        if (first(seen, c)) {
+                            crossdomain = onOff(c);
+                        }
+                    }
+                    case "auth" -> {
+                        block(c);
+                        if (!first(seen, c)) {
+                            break;
+                        }
+                        Map<String, SrsDirective> seenAuth = new HashMap<>();
+                        for (SrsDirective a : c.children()) {
+                            switch (a.name()) {
+                                case "enabled" -> {
+                                    if (first(seenAuth, a)) {
+                                        authEnabled = onOff(a);
+                                    }
+                                }
+                                case "username" -> {
+                                    if (first(seenAuth, a)) {
+                                        username = nonEmpty(a);
+                                    }
+                                }
+                                case "password" -> {
+                                    if (first(seenAuth, a)) {
+                                        password = single(a);
+                                    }
+                                }
+                                default -> unimplemented(a, "http_api.auth." + a.name());
+                            }
+                        }
+                    }
+                    default -> unimplemented(c, "http_api." + c.name());
+                }
+            }
+            if (!enabled) {
+                return new HttpApi(List.of(), listen, listenAt);
+            }
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("name", HTTP_API_SERVER_NAME);
+            server.put("listen", new String[] {listen});
+            server.put("dir", "");
+            server.put(SOURCE_KEY, SOURCE_VALUE);
+            Map<String, Object> api = new LinkedHashMap<>();
+            api.put("crossdomain", crossdomain);
+            api.put("auth_enabled", authEnabled);
+            api.put("auth_username", username);
+            api.put("auth_password", password);
+            api.put(SOURCE_KEY, SOURCE_VALUE);
+            return new HttpApi(List.of(
+                    ConfigurationSpec.factory(HTTP_SERVER_FACTORY_PID, HTTP_API_SERVER_NAME, server),
+                    ConfigurationSpec.singleton(HTTP_API_PID, api)), listen, listenAt);
+        }
+
+        /**
+         * {@code security { enabled on|off; allow|deny publish|play all|IP|CIDR; }}: the rules in
+         * file order, each "allow publish 127.0.0.1".
+         */
+        private ConfigurationSpec security(SrsDirective d, String path, String vhost) throws SrsConfigException {
+            boolean enabled = false;
+            List<String> rules = new ArrayList<>();
+            Map<String, SrsDirective> seen = new HashMap<>();
+            for (SrsDirective c : d.children()) {
+                switch (c.name()) {
+                    case "enabled" -> {
+                        if (first(seen, c)) {
+                            enabled = onOff(c);
+                        }
+                    }
+                    case "allow", "deny" -> rules.add(rule(c));
+                    default -> unimplemented(c, path + "." + c.name());
+                }
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("vhost", vhost);
+            p.put("enabled", enabled);
+            p.put("rules", rules.toArray(new String[0]));
+            p.put(SOURCE_KEY, SOURCE_VALUE);
+            return ConfigurationSpec.factory(SECURITY_FACTORY_PID, vhost, p);
+        }
+
+        private static String rule(SrsDirective d) throws SrsConfigException {
+            leaf(d);
+            String usage = " (write: " + d.name() + " publish|play all|IP|CIDR;)";
+            if (d.args().size() != 2) {
+                throw error(d, "takes a method and a target, got " + d.args().size() + " value(s)" + usage);
+            }
+            String method = d.arg(0);
+            String target = d.arg(1);
+            if (!method.equals("publish") && !method.equals("play")) {
+                throw error(d, "'" + method + "' is not a method (use publish or play)" + usage);
+            }
+            if (!target.equals("all") && !isAddressOrCidr(target)) {
+                throw error(d, "'" + target + "' is not all, an IP address or a CIDR such as 10.0.0.0/8" + usage);
+            }
+            return d.name() + " " + method + " " + target;
+        }
+
+        static boolean isAddressOrCidr(String target) {
+            int slash = target.indexOf('/');
+            String ip = slash < 0 ? target : target.substring(0, slash);
+            int maxPrefix;
+            if (IPV4.matcher(ip).matches()) {
+                for (String octet : ip.split("\\.")) {
+                    if (Integer.parseInt(octet) > 255) {
+                        return false;
+                    }
+                }
+                maxPrefix = 32;
+            } else if (IPV6.matcher(ip).matches() && ip.length() <= 45) {
+                try {
+                    // only hex digits, ':' and '.': a literal, so no name lookup happens
+                    if (!(java.net.InetAddress.getByName(ip) instanceof java.net.Inet6Address)) {
+                        return false;
+                    }
+                } catch (java.net.UnknownHostException e) {
+                    return false;
+                }
+                maxPrefix = 128;
+            } else {
+                return false;
+            }
+            if (slash < 0) {
+                return true;
+            }
+            String prefix = target.substring(slash + 1);
+            return WHOLE_NUMBER.matcher(prefix).matches() && prefix.length() <= 3
+                    && Integer.parseInt(prefix) <= maxPrefix;
+        }
+
+        /** {@code http_hooks { enabled; on_publish URL...; on_unpublish; on_play; on_stop; }}. */
+        private ConfigurationSpec hooks(SrsDirective d, String path, String vhost) throws SrsConfigException {
+            boolean enabled = false;
+            Map<String, String[]> urls = new LinkedHashMap<>();
+            for (String hook : HOOKS) {
+                urls.put(hook, new String[0]);
+            }
+            Map<String, SrsDirective> seen = new HashMap<>();
+            for (SrsDirective c : d.children()) {
+                if (c.name().equals("enabled")) {
+                    if (first(seen, c)) {
+                        enabled = onOff(c);
+                    }
+                } else if (HOOKS.contains(c.name())) {
+                    if (first(seen, c)) {
+                        urls.put(c.name(), urls(c));
+                    }
+                } else {
+                    unimplemented(c, path + "." + c.name());
+                }
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("vhost", vhost);
+            p.put("enabled", enabled);
+            p.putAll(urls);
+            p.put("timeout", DEFAULT_HOOK_TIMEOUT_SECONDS);
+            p.put(SOURCE_KEY, SOURCE_VALUE);
+            return ConfigurationSpec.factory(HOOKS_FACTORY_PID, vhost, p);
+        }
+
+        private static String[] urls(SrsDirective d) throws SrsConfigException {
+            leaf(d);
+            if (d.args().isEmpty()) {
+                throw error(d, "needs at least one URL (write: " + d.name() + " http://127.0.0.1:8085/api/v1/streams;)");
+            }
+            for (String url : d.args()) {
+                String lower = url.toLowerCase(Locale.ROOT);
+                boolean ok = lower.startsWith("http://") || lower.startsWith("https://");
+                if (ok) {
+                    try {
+                        java.net.URI uri = new java.net.URI(url);
+                        ok = uri.getHost() != null && !uri.getHost().isEmpty();
+                    } catch (java.net.URISyntaxException e) {
+                        ok = false;
+                    }
+                }
+                if (!ok) {
+                    throw error(d, "'" + url + "' is not an http:// or https:// URL (write e.g. "
+                            + d.name() + " http://127.0.0.1:8085/api/v1/streams;)");
+                }
+            }
+            return d.args().toArray(new String[0]);
+        }
+
+        /**
+         * {@code forward { enabled on; destination HOST:PORT...; }}, or SRS 3's one line
+         * {@code forward HOST:PORT...;}; null when nothing is forwarded.
+         */
+        private ConfigurationSpec forward(SrsDirective d, String path, String vhost) throws SrsConfigException {
+            boolean enabled;
+            List<String> destinations = new ArrayList<>();
+            if (!d.isBlock()) {
+                if (d.args().isEmpty()) {
+                    throw error(d, "needs at least one destination (write: forward HOST:PORT; or"
+                            + " forward { enabled on; destination HOST:PORT; })");
+                }
+                enabled = true;
+                for (String a : d.args()) {
+                    destinations.add(endpoint(d, a));
+                }
+            } else {
+                if (!d.args().isEmpty()) {
+                    throw error(d, "expected 'forward { ... }' without arguments");
+                }
+                enabled = false;
+                SrsDirective destinationAt = null;
+                Map<String, SrsDirective> seen = new HashMap<>();
+                for (SrsDirective c : d.children()) {
+                    switch (c.name()) {
+                        case "enabled" -> {
+                            if (first(seen, c)) {
+                                enabled = onOff(c);
+                            }
+                        }
+                        case "destination" -> {
+                            if (first(seen, c)) {
+                                destinationAt = c;
+                                leaf(c);
+                                if (c.args().isEmpty()) {
+                                    throw error(c, "needs at least one HOST:PORT (write: destination 127.0.0.1:1936;)");
+                                }
+                                for (String a : c.args()) {
+                                    destinations.add(endpoint(c, a));
+                                }
+                            }
+                        }
+                        default -> unimplemented(c, path + "." + c.name());
+                    }
+                }
+                if (enabled && destinationAt == null) {
+                    warn(d, "directive '" + path + "' is on but has no destination; nothing is forwarded"
+                            + " (add e.g. 'destination 127.0.0.1:1936;')");
+                }
+            }
+            if (!enabled || destinations.isEmpty()) {
+                return null;
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("vhost", vhost);
+            p.put("destinations", destinations.toArray(new String[0]));
+            p.put(SOURCE_KEY, SOURCE_VALUE);
+            return ConfigurationSpec.factory(FORWARD_FACTORY_PID, vhost, p);
+        }
+
+        /** {@code cluster { mode local|remote; origin HOST:PORT...; }}: collects mode and origin. */
+        private void cluster(SrsDirective d, String path, Map<String, SrsDirective> cluster) {
+            Map<String, SrsDirective> seen = new HashMap<>();
+            for (SrsDirective c : d.children()) {
+                switch (c.name()) {
+                    case "mode", "origin" -> {
+                        if (first(seen, c)) {
+                            cluster.put(c.name(), c);
+                        }
+                    }
+                    default -> unimplemented(c, path + "." + c.name());
+                }
+            }
+        }
+
+        /** The edge of a vhost in mode remote, pulling from its origins; null in mode local. */
+        private ConfigurationSpec edge(Map<String, SrsDirective> cluster, String vhost) throws SrsConfigException {
+            SrsDirective mode = cluster.get("mode");
+            SrsDirective origin = cluster.get("origin");
+            boolean remote = mode != null && oneOf(mode, List.of("local", "remote")).equals("remote");
+            List<String> origins = new ArrayList<>();
+            if (origin != null) {
+                leaf(origin);
+                if (origin.args().isEmpty()) {
+                    throw error(origin, "needs at least one HOST:PORT (write: origin 127.0.0.1:1935;)");
+                }
+                for (String a : origin.args()) {
+                    origins.add(endpoint(origin, a));
+                }
+            }
+            if (!remote) {
+                return null;
+            }
+            if (origins.isEmpty()) {
+                throw error(mode, "mode remote needs the origin servers (add e.g. 'origin 127.0.0.1:1935;')");
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("vhost", vhost);
+            p.put("origins", origins.toArray(new String[0]));
+            p.put(SOURCE_KEY, SOURCE_VALUE);
+            return ConfigurationSpec.factory(EDGE_FACTORY_PID, vhost, p);
+        }
+
+        /** HOST, HOST:PORT or [IPv6]:PORT as "host:port", the port 1935 when not given. */
+        private static String endpoint(SrsDirective d, String a) throws SrsConfigException {
+            String host;
+            String port;
+            if (a.startsWith("[")) {
+                int close = a.indexOf(']');
+                host = close < 0 ? "" : a.substring(0, close + 1);
+                String rest = close < 0 ? "" : a.substring(close + 1);
+                port = rest.isEmpty() ? String.valueOf(DEFAULT_RTMP_PORT) : rest.startsWith(":") ? rest.substring(1) : "x";
+            } else {
+                int colon = a.indexOf(':');
+                if (colon != a.lastIndexOf(':')) {
+                    host = "";
+                    port = "";
+                } else {
+                    host = colon < 0 ? a : a.substring(0, colon);
+                    port = colon < 0 ? String.valueOf(DEFAULT_RTMP_PORT) : a.substring(colon + 1);
+                }
+            }
+            boolean hostOk = host.length() > 0 && host.length() <= 255 && host.chars()
+                    .noneMatch(ch -> Character.isWhitespace(ch) || ch == '/' || ch == '?' || ch == '#' || ch == '@');
+            if (!hostOk || !PORT.matcher(port).matches() || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65535) {
+                throw error(d, "'" + a + "' is not a valid server (use HOST:PORT, PORT from 1 to 65535,"
+                        + " e.g. 127.0.0.1:1935; an IPv6 address in brackets: [::1]:1935)");
+            }
+            return host + ":" + port;
         }
 
         /**

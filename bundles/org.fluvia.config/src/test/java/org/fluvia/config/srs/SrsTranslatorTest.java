@@ -55,14 +55,19 @@ class SrsTranslatorTest {
         assertArrayEquals(new String[] {"1945"}, (String[]) rtmp(t).get("listen"));
         assertEquals(1000, rtmp(t).get("max_connections"));
         assertEquals(60000, rtmp(t).get("chunk_size"));
-        assertEquals(3, t.configurations().size());
+        assertEquals(6, t.configurations().size());
         assertEquals(true, vhost(t, "__defaultVhost__").get("gop_cache"));
         assertArrayEquals(new String[] {"8180"}, (String[]) httpServer(t).get("listen"));
+        assertArrayEquals(new String[] {"1995"}, (String[]) t.factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "api")
+                .properties().get("listen"));
+        assertEquals(true, t.singleton(SrsTranslator.HTTP_API_PID).properties().get("crossdomain"));
+        ConfigurationSpec forward = t.factory(SrsTranslator.FORWARD_FACTORY_PID, "__defaultVhost__");
+        assertEquals("__defaultVhost__", forward.properties().get("vhost"));
+        assertArrayEquals(new String[] {"10.*.72.62:1946", "10.*.62.116:1946"},
+                (String[]) forward.properties().get("destinations"));
         assertEquals(List.of(
                 f + ":3: directive 'pid' is not terminated by ';' (accepted; SRS itself rejects this)",
-                f + ":7: directive 'http_api' is not implemented yet; ignored",
-                f + ":18: directive 'stats' is not implemented yet; ignored",
-                f + ":24: directive 'vhost.forward' is not implemented yet; ignored"), t.warnings());
+                f + ":18: directive 'stats' is not implemented yet; ignored"), t.warnings());
     }
 
     @Test
@@ -73,12 +78,14 @@ class SrsTranslatorTest {
                 "time_jitter", "full", "fluvia.source", "srs-config"), vhost(t, "__defaultVhost__"));
         assertArrayEquals(new String[] {"8181"}, (String[]) httpServer(t).get("listen"));
         assertEquals("./objs/nginx/html", httpServer(t).get("dir"));
-        assertEquals(3, t.configurations().size());
-        assertEquals(3, t.warnings().size()); // pid's ';', http_api, stats
+        assertEquals(5, t.configurations().size()); // rtmp, http server, api server, api, vhost
+        assertEquals(2, t.warnings().size()); // pid's ';', stats
+        assertNull(t.factory(SrsTranslator.FORWARD_FACTORY_PID, "__defaultVhost__"));
+        assertNull(t.factory(SrsTranslator.EDGE_FACTORY_PID, "__defaultVhost__"));
     }
 
     @Test
-    void edgeSeedServesHttpFlvAndHlsAndWarnsOnlyAboutModeOriginStatsAndApi() throws Exception {
+    void edgeSeedServesHttpFlvHlsTheApiAndPullsFromItsOrigins() throws Exception {
         Translation t = seed("edge.conf");
         String f = seedFile("edge.conf");
         assertArrayEquals(new String[] {"1947"}, (String[]) rtmp(t).get("listen"));
@@ -101,15 +108,23 @@ class SrsTranslatorTest {
         assertEquals("[app]/[stream]-[seq].ts", hls.get("hls_ts_file"));
 
         assertEquals(List.of("org.fluvia.rtmp.server", "org.fluvia.http.server~server",
+                "org.fluvia.http.server~api", "org.fluvia.http.api",
                 "org.fluvia.media.core.vhost~__defaultVhost__", "org.fluvia.http.flv~__defaultVhost__",
-                "org.fluvia.hls~__defaultVhost__"), t.configurations().stream()
+                "org.fluvia.hls~__defaultVhost__", "org.fluvia.edge~__defaultVhost__"), t.configurations().stream()
                 .map(s -> s.pid() != null ? s.pid() : s.factoryPid() + "~" + s.name()).toList());
+        assertEquals(Map.of("name", "api", "dir", "", "fluvia.source", "srs-config"),
+                withoutListen(t.factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "api").properties()));
+        assertArrayEquals(new String[] {"1997"}, (String[]) t.factory(SrsTranslator.HTTP_SERVER_FACTORY_PID, "api")
+                .properties().get("listen"));
+        assertEquals(Map.of("crossdomain", true, "auth_enabled", false, "auth_username", "", "auth_password", "",
+                "fluvia.source", "srs-config"), t.singleton(SrsTranslator.HTTP_API_PID).properties());
+        Map<String, Object> edge = t.factory(SrsTranslator.EDGE_FACTORY_PID, "__defaultVhost__").properties();
+        assertEquals("__defaultVhost__", edge.get("vhost"));
+        assertArrayEquals(new String[] {"10.*.72.62:1945", "10.*.62.116:1945", "10.*.72.62:1946", "10.*.62.116:1946"},
+                (String[]) edge.get("origins"));
         assertEquals(List.of(
                 f + ":3: directive 'pid' is not terminated by ';' (accepted; SRS itself rejects this)",
-                f + ":7: directive 'http_api' is not implemented yet; ignored",
-                f + ":18: directive 'stats' is not implemented yet; ignored",
-                f + ":38: directive 'vhost.mode' is not implemented yet; ignored",
-                f + ":39: directive 'vhost.origin' is not implemented yet; ignored"), t.warnings());
+                f + ":18: directive 'stats' is not implemented yet; ignored"), t.warnings());
     }
 
     @Test
@@ -184,13 +199,13 @@ class SrsTranslatorTest {
         Translation t = translate("""
                 listen 1935;
                 rtc_server { enabled on; bogus { deeper x; } }
-                vhost a { forward x:1; forward y:1; play { mw_latency 100; } }
-                vhost b { forward z:1; }
+                vhost a { refer x; refer y; play { mw_latency 100; } }
+                vhost b { refer z; }
                 rtc_server { enabled off; }
                 """);
         assertEquals(List.of(
                 "t.conf:2: directive 'rtc_server' is not implemented yet; ignored",
-                "t.conf:3: directive 'vhost.forward' is not implemented yet; ignored",
+                "t.conf:3: directive 'vhost.refer' is not implemented yet; ignored",
                 "t.conf:3: directive 'vhost.play.mw_latency' is not implemented yet; ignored"), t.warnings());
         assertEquals(4, t.configurations().size()); // rtmp server, a, b, __defaultVhost__
     }
