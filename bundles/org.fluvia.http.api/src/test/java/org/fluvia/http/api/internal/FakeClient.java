@@ -4,7 +4,7 @@ import org.fluvia.media.api.Client;
 import org.fluvia.media.api.StreamKey;
 
 /** A client as a server would register it, without a connection; remembers being kicked. */
-final class FakeClient implements Client {
+class FakeClient implements Client {
 
     final long id;
     final String protocol;

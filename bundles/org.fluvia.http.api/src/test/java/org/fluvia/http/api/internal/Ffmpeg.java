@@ -20,7 +20,7 @@ final class Ffmpeg {
                 "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", String.valueOf(seconds),
-                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50", "-pix_fmt", "yuv420p",
+                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "50", "-pix_fmt", "yuv420p",
                 "-profile:v", "high", "-level", "3.1",
                 "-c:a", "aac", "-ac", "2", "-ar", "44100", "-b:a", "64k", "-f", "flv", url);
     }
