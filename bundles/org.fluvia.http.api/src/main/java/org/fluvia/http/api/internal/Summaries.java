@@ -52,7 +52,8 @@ final class Summaries {
         s.put("version", version);
         s.put("pid", self.pid());
         s.put("ppid", self.parent().map(ProcessHandle::pid).orElse(0L));
-        s.put("argv", self.info().commandLine().orElse(""));
+        // The launcher and its arguments (SRS: "./objs/srs -c conf/srs.conf"), not the JVM options, which may hold secrets.
+        s.put("argv", System.getProperty("sun.java.command", ""));
         s.put("cwd", System.getProperty("user.dir", ""));
         s.put("mem_kbyte", rss);
         s.put("mem_percent", memTotal > 0 ? (double) rss / memTotal : 0);
