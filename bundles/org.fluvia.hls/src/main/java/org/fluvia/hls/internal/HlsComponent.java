@@ -9,6 +9,9 @@ import org.fluvia.media.api.Stream;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.api.StreamObserver;
 import org.fluvia.media.api.StreamRegistry;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -117,15 +120,34 @@ public class HlsComponent implements StreamObserver, HttpRoute {
         }
     }
 
+    /**
+     * When the node shuts down, HLS is finalised (the open segment written, the files stay for the
+     * next start); when only this bundle or configuration goes away, its playlists and segments are
+     * deleted, so its URLs answer 404 instead of a playlist that no longer advances.
+     */
     @Deactivate
+    void deactivate(BundleContext context) {
+        boolean nodeStopping = context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.STOPPING;
+        stop(nodeStopping);
+    }
+
+    /** Stops as at node shutdown: the files stay. */
     void deactivate() {
+        stop(true);
+    }
+
+    void stop(boolean keepFiles) {
         sweeper.cancel(false);
         requests.cancelAll();
         CountDownLatch finished = new CountDownLatch(1);
         try {
             mux.execute(() -> {
                 for (HlsStream s : streams.values()) {
-                    s.finish();
+                    if (keepFiles) {
+                        s.finish();
+                    } else {
+                        s.dispose("the HLS component stopped");
+                    }
                 }
                 streams.clear();
                 finished.countDown();

@@ -124,9 +124,14 @@ class HlsComponentTest {
             HubFixture.await("playlist", WAIT, () -> read(m3u8).contains("cam-2.ts"));
             HubFixture.await("playlist deleted", WAIT, () -> !Files.exists(m3u8));
             HubFixture.await("muxer forgotten", WAIT, f.hls.streams::isEmpty);
-            try (var files = Files.list(dir.resolve("live"))) {
-                assertEquals(List.of(), files.toList());
-            }
+            // Segments are deleted by the file writer, after the playlist.
+            HubFixture.await("segments deleted", WAIT, () -> {
+                try (var files = Files.list(dir.resolve("live"))) {
+                    return files.findAny().isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             assertNull(f.hub.stream(StreamKey.of("live", "cam")), "the muxer let go of the stream");
         }
     }
@@ -142,6 +147,21 @@ class HlsComponentTest {
             f.hls.deactivate();
             f.hls.registry = f.hub; // close() deactivates again: make that harmless
             assertTrue(read(m3u8).contains("#EXTINF:0.600,\ncam-2.ts"), read(m3u8));
+            p.close();
+            f.hls.activate(Configs.of(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
+        }
+    }
+
+    @Test
+    void stoppingOnlyTheBundleDeletesItsFilesSoItsUrlsAnswer404() throws Exception {
+        try (HubFixture f = new HubFixture(dir, Map.of("hls__fragment", 1.0), Media.TextEncoder::new)) {
+            Path m3u8 = dir.resolve("live/cam.m3u8");
+            Publication p = f.publish("live", "cam");
+            HubFixture.send(p, Media.stream(2600, 1000), 50);
+            HubFixture.await("segment 1", WAIT, () -> read(m3u8).contains("cam-1.ts"));
+            f.hls.stop(false);
+            f.hls.registry = f.hub;
+            HubFixture.await("files deleted", WAIT, () -> !Files.exists(m3u8) && !Files.exists(dir.resolve("live/cam-0.ts")));
             p.close();
             f.hls.activate(Configs.of(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
         }
