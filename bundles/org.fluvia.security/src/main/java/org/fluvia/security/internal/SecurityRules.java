@@ -113,20 +113,23 @@ public class SecurityRules implements ClientHook {
                 return "security: deny " + action + " " + ip + " by rule '" + rule + "'";
             }
         }
-        List<SecurityRule> allows = new ArrayList<>();
+        // SRS's allow check: an allow rule of this action that matches admits; otherwise any allow
+        // rule at all (of either action), or no rule at all, means "not allowed" (srs_app_security).
+        int allowRules = 0;
         for (SecurityRule rule : s.rules()) {
-            if (rule.allow() && rule.action() == role) {
-                if (rule.range().contains(ip)) {
+            if (rule.allow()) {
+                allowRules++;
+                if (rule.action() == role && rule.range().contains(ip)) {
                     return null;
                 }
-                allows.add(rule);
             }
         }
-        if (allows.isEmpty()) {
-            return null;
+        if (allowRules > 0 || s.rules().isEmpty()) {
+            return "security: deny " + action + " " + ip + ": " + (s.rules().isEmpty()
+                    ? "security is enabled with no rules (SRS denies by default)"
+                    : "allowed by none of the " + allowRules + " allow rules");
         }
-        return "security: deny " + action + " " + ip + ": matches none of the rules "
-                + allows.stream().map(r -> "'" + r + "'").toList();
+        return null;
     }
 
     @Override

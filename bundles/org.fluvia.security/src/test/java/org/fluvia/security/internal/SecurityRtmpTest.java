@@ -80,14 +80,14 @@ class SecurityRtmpTest {
         }
         node.close();
         node = new Node();
-        secure("allow play 127.0.0.1", "deny play all");
+        secure("allow play 127.0.0.1", "deny play all", "allow publish all");
         try (RtmpClientSession pub = client.publish(node.url("live", "cam")).get(10, TimeUnit.SECONDS)) {
             String why = refusal(client.play(node.url("live", "cam"), DISCARD));
             assertTrue(why.contains("NetStream.Play.Rejected"), "deny comes first whatever the order: " + why);
         }
         node.close();
         node = new Node();
-        secure("allow play 127.0.0.0/24", "allow play ::1");
+        secure("allow play 127.0.0.0/24", "allow play ::1", "allow publish all");
         try (RtmpClientSession pub = client.publish(node.url("live", "cam")).get(10, TimeUnit.SECONDS);
              RtmpClientSession player = client.play(node.url("live", "cam"), DISCARD).get(10, TimeUnit.SECONDS)) {
             assertTrue(player.streamId() > 0);

@@ -123,13 +123,13 @@ class SecurityRulesTest {
     }
 
     @Test
-    void denyRulesComeFirstThenTheAllowRulesOfTheAction() throws Exception {
+    void denyRulesComeFirstThenTheAllowRulesAsSrsChecksThem() throws Exception {
         // SRS's example: nobody publishes but 10/8, which is checked after the deny rules
         SecurityRules s = rules("allow publish 10.0.0.0/8", "deny publish 10.6.6.6", "allow play 127.0.0.1", "allow play ::1");
         assertNull(decide(s, publisher("10.1.2.3")));
         assertEquals("security: deny publish 10.6.6.6 by rule 'deny publish 10.6.6.6'", decide(s, publisher("10.6.6.6")),
                 "a deny rule wins even when an earlier allow rule matches");
-        assertEquals("security: deny publish 1.2.3.4: matches none of the rules ['allow publish 10.0.0.0/8']",
+        assertEquals("security: deny publish 1.2.3.4: allowed by none of the 3 allow rules",
                 decide(s, publisher("1.2.3.4")));
         assertNull(decide(s, player("127.0.0.1")));
         assertNull(decide(s, player("0:0:0:0:0:0:0:1")));
@@ -142,7 +142,10 @@ class SecurityRulesTest {
         SecurityRules denyBeforeAllow = rules("allow play all", "deny play 192.168.0.0/16");
         assertNotNull(decide(denyBeforeAllow, player("192.168.3.4")));
         assertNull(decide(denyBeforeAllow, player("172.16.0.1")));
-        assertNull(decide(denyBeforeAllow, publisher("192.168.3.4")), "the play rules do not touch publish");
+        assertNotNull(decide(denyBeforeAllow, publisher("192.168.3.4")),
+                "as in SRS, an allow rule of either action means a publish needs an allow rule of its own");
+        SecurityRules onlyDeny = rules("deny play 192.168.0.0/16");
+        assertNull(decide(onlyDeny, publisher("192.168.3.4")), "with deny rules only, whatever is not denied is allowed");
     }
 
     @Test
@@ -158,8 +161,8 @@ class SecurityRulesTest {
         assertNull(decide(off, player("1.2.3.4")));
 
         SecurityRules none = rules();
-        assertNull(decide(none, player("1.2.3.4")));
-        assertNull(decide(none, publisher("1.2.3.4")));
+        assertNotNull(decide(none, player("1.2.3.4")), "SRS denies everything when security is on with no rules");
+        assertNotNull(decide(none, publisher("1.2.3.4")));
     }
 
     @Test
