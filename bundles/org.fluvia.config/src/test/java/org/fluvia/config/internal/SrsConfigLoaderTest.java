@@ -112,6 +112,100 @@ class SrsConfigLoaderTest {
         assertEquals(4, cm.store.size());
     }
 
+    static final String FULL = """
+            listen 1945;
+            http_server { enabled on; listen 8080; }
+            http_api { enabled on; listen 1985; }
+            vhost a.com {
+                hls { enabled on; hls_fragment 10; }
+                http_remux { enabled on; }
+                security { enabled on; allow publish 127.0.0.1; deny publish all; }
+                http_hooks { enabled on; on_publish http://127.0.0.1:8085/api/v1/streams; }
+                forward { enabled on; destination 10.0.0.1:1936; }
+            }
+            vhost b.com { cluster { mode remote; origin 10.0.0.2:1935; } }
+            """;
+
+    @Test
+    void reloadAppliesOnlyTheConfigurationsThatChanged() throws Exception {
+        Path file = write(FULL);
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString());
+        assertTrue(loader.reload());
+        assertEquals(java.util.List.of("org.fluvia.rtmp.server", "org.fluvia.http.server~server",
+                "org.fluvia.http.server~api", "org.fluvia.http.api", "org.fluvia.media.core.vhost~a.com",
+                "org.fluvia.media.core.vhost~b.com", "org.fluvia.media.core.vhost~__defaultVhost__",
+                "org.fluvia.hls~a.com", "org.fluvia.http.flv~a.com", "org.fluvia.security~a.com",
+                "org.fluvia.hooks~a.com", "org.fluvia.forward~a.com", "org.fluvia.edge~b.com"), cm.updated);
+        cm.updated.clear();
+
+        Files.writeString(file, FULL.replace("hls_fragment 10", "hls_fragment 4")
+                .replace("origin 10.0.0.2:1935", "origin 10.0.0.3:1935")
+                .replace("forward { enabled on; destination 10.0.0.1:1936; }", ""));
+        assertTrue(loader.reload());
+        assertEquals(java.util.List.of("org.fluvia.hls~a.com", "org.fluvia.edge~b.com"), cm.updated,
+                "only what changed is updated: the other components keep running untouched");
+        assertEquals(java.util.List.of("org.fluvia.forward~a.com"), cm.deleted);
+        assertEquals(4.0, cm.store.get("org.fluvia.hls~a.com").get("hls_fragment"));
+        assertArrayEquals(new String[] {"10.0.0.3:1935"}, (String[]) cm.store.get("org.fluvia.edge~b.com").get("origins"));
+    }
+
+    @Test
+    void aBrokenReloadKeepsEveryRunningConfiguration() throws Exception {
+        Path file = write(FULL);
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString());
+        loader.reload();
+        Map<String, Dictionary<String, Object>> before = new LinkedHashMap<>(cm.store);
+        cm.updated.clear();
+        for (String broken : new String[] {FULL + "}\n", FULL.replace("hls_fragment 10", "hls_fragment ten"),
+                "include " + file.getFileName() + ";\n" + FULL, FULL.replace("allow publish", "allow record")}) {
+            Files.writeString(file, broken);
+            assertEquals(false, loader.reload(), broken);
+        }
+        assertEquals(before, cm.store);
+        assertEquals(java.util.List.of(), cm.updated);
+        assertEquals(java.util.List.of(), cm.deleted);
+    }
+
+    @Test
+    void theEnvironmentIsAppliedOverTheFileAndReadAgainOnReload() throws Exception {
+        Path file = write("listen 1945;\nvhost a.com { hls { enabled on; } }\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SRS_LISTEN", "1950",
+                "SRS_VHOST_HLS_HLS_FRAGMENT", "2"));
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString(), false, () -> env);
+        assertTrue(loader.reload());
+        assertArrayEquals(new String[] {"1950"}, (String[]) cm.store.get("org.fluvia.rtmp.server").get("listen"));
+        assertEquals(2.0, cm.store.get("org.fluvia.hls~a.com").get("hls_fragment"));
+
+        env.put("SRS_VHOST_HLS_HLS_FRAGMENT", "abc");
+        assertEquals(false, loader.reload(), "a bad variable is an error like a bad line");
+        assertEquals(2.0, cm.store.get("org.fluvia.hls~a.com").get("hls_fragment"));
+    }
+
+    @Test
+    void envOnlyIgnoresTheFileAndStartsFromSrsDefaults() throws Exception {
+        Path file = write("listen 1945;\nvhost a.com { }\n");
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString(), true,
+                () -> Map.of("SRS_HTTP_SERVER_ENABLED", "on", "SRS_HTTP_SERVER_LISTEN", "18080",
+                        "SRS_VHOST_HTTP_REMUX_ENABLED", "on"));
+        assertTrue(loader.reload());
+        assertArrayEquals(new String[] {"1935"}, (String[]) cm.store.get("org.fluvia.rtmp.server").get("listen"));
+        assertArrayEquals(new String[] {"18080"}, (String[]) cm.store.get("org.fluvia.http.server~server").get("listen"));
+        assertTrue(cm.store.containsKey("org.fluvia.http.flv~__defaultVhost__"));
+        assertNull(cm.store.get("org.fluvia.media.core.vhost~a.com"));
+        assertEquals(4, cm.store.size());
+    }
+
+    @Test
+    void theLoaderIsTheConfigReloaderServiceTheLauncherCallsByName() throws Exception {
+        assertTrue(org.fluvia.config.srs.ConfigReloader.class.isAssignableFrom(SrsConfigLoader.class));
+        assertEquals(org.fluvia.config.srs.ConfigReloader.class.getName(), org.fluvia.config.srs.ConfigReloader.SERVICE);
+        Path file = write("listen 1945;\n");
+        Object loader = new SrsConfigLoader(cm.proxy(), file.toString());
+        // what the launcher does: the public method, found on the object's class
+        assertEquals(Boolean.TRUE, loader.getClass().getMethod("reload").invoke(loader));
+        assertTrue(cm.store.containsKey("org.fluvia.rtmp.server"));
+    }
+
     private Path write(String text) throws Exception {
         Path file = dir.resolve("fluvia.conf");
         Files.writeString(file, text);
@@ -122,6 +216,9 @@ class SrsConfigLoaderTest {
     static final class FakeConfigAdmin {
         final Map<String, Dictionary<String, Object>> store = new LinkedHashMap<>();
         final Map<String, String> factoryPids = new LinkedHashMap<>();
+        /** Every updateIfDifferent that changed something, by pid, in order. */
+        final java.util.List<String> updated = new java.util.ArrayList<>();
+        final java.util.List<String> deleted = new java.util.ArrayList<>();
         int updates;
 
         ConfigurationAdmin proxy() {
@@ -156,10 +253,12 @@ class SrsConfigLoaderTest {
                             }
                             store.put(pid, d);
                             updates++;
+                            updated.add(pid);
                             yield true;
                         }
                         case "delete" -> {
                             store.remove(pid);
+                            deleted.add(pid);
                             yield null;
                         }
                         default -> throw new UnsupportedOperationException(m.getName());
