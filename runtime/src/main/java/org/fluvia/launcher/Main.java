@@ -19,12 +19,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import org.fluvia.config.srs.ConfigReloader;
 import org.fluvia.config.srs.SrsConfig;
 import org.fluvia.config.srs.SrsConfigCheck;
 import org.fluvia.config.srs.SrsConfigException;
 import org.fluvia.config.srs.SrsConfigParser;
+import org.fluvia.config.srs.SrsTranslator;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -42,13 +47,19 @@ public final class Main {
     private static final String USAGE = String.join(System.lineSeparator(),
             "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--console HOST:PORT|off] [--console-password PW]",
             "  -c FILE                  the SRS configuration file (default: the built-in default configuration)",
-            "  -t                       test the configuration file and exit (0 when valid)",
+            "  -t                       test the configuration (with the SRS_* variables over it) and exit (0 when valid)",
             "  -v, -V                   print the version and exit",
             "  -h                       print this help and exit",
-            "  -e                       use only the environment (SRS_*) for configuration (not implemented yet)",
+            "  -e                       configure from the environment only: SRS's defaults and the SRS_* variables",
+            "                           (e.g. SRS_LISTEN=1935, SRS_HTTP_SERVER_ENABLED=on, SRS_VHOST_HLS_ENABLED=on)",
             "  --console HOST:PORT|off  the Web Console address (default " + DEFAULT_CONSOLE + "; env FLUVIA_CONSOLE)",
             "  --console-password PW    the Web Console password of user admin (default admin; env FLUVIA_CONSOLE_PASSWORD)",
-            "Environment: JAVA_HOME, JAVA_OPTS, FLUVIA_HEAP (default 1g), FLUVIA_DIRECT (default 1g).");
+            "Environment: SRS_* (override the file, as in SRS 5), JAVA_HOME, JAVA_OPTS, FLUVIA_HEAP (default 1g),",
+            "FLUVIA_DIRECT (default 1g). SIGHUP reloads the configuration; SIGTERM/SIGINT stop.");
+
+    /** The framework property that makes the config bundle read the environment only. */
+    static final String ENV_ONLY_PROPERTY = "fluvia.config.env";
+    static final String DEFAULT_CONFIG_RESOURCE = "/org/fluvia/config/default.conf";
 
     private Main() {
     }
@@ -115,6 +126,10 @@ public final class Main {
         if (o.consolePassword.isEmpty()) {
             throw new UsageException("the console password must not be empty");
         }
+        if (o.envOnly && o.config != null) {
+            throw new UsageException("-e (the environment only) and -c FILE exclude each other;"
+                    + " without -e the SRS_* variables override the file");
+        }
         return o;
     }
 
@@ -169,33 +184,55 @@ public final class Main {
             System.out.println(version());
             return 0;
         }
-        if (o.envOnly) {
-            System.err.println("fluvia: -e (configuration from the environment only) is not implemented yet");
-            return 2;
-        }
         Path home = home();
         Path configFile = o.config != null ? Path.of(o.config).toAbsolutePath().normalize() : null;
         if (o.test) {
+            if (o.envOnly) {
+                return SrsConfigCheck.checkEnvironment(env, System.out, System.err);
+            }
             Path file = configFile != null ? configFile : home.resolve("conf/fluvia.conf");
-            return SrsConfigCheck.check(file, System.out, System.err);
+            return SrsConfigCheck.check(file, env, System.out, System.err);
         }
 
-        SrsConfig config = null;
+        SrsConfig config;
+        try {
+            config = readConfig(o.envOnly, configFile, env);
+            // the same checks as the config bundle's: a bad value stops us before anything starts
+            SrsTranslator.translate(config);
+        } catch (SrsConfigException e) {
+            System.err.println("fluvia: " + e.getMessage());
+            return 1;
+        }
+        return new Main.Node(home, configFile, o.envOnly, config, console, o.consolePassword).run();
+    }
+
+    /** The configuration the node runs: -e, the file or the built-in default, SRS_* over it. */
+    static SrsConfig readConfig(boolean envOnly, Path configFile, Map<String, String> env) throws SrsConfigException {
+        if (envOnly) {
+            return SrsConfig.fromEnvironment(env);
+        }
+        SrsConfig file;
         if (configFile != null) {
-            try {
-                config = SrsConfigParser.parse(configFile);
-            } catch (SrsConfigException e) {
-                System.err.println("fluvia: " + e.getMessage());
-                return 1;
+            file = SrsConfigParser.parse(configFile);
+        } else {
+            try (var in = Main.class.getResourceAsStream(DEFAULT_CONFIG_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(DEFAULT_CONFIG_RESOURCE + " is missing from lib/");
+                }
+                file = SrsConfigParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        "default.conf (built in)");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
-        return new Main.Node(home, configFile, config, console, o.consolePassword).run();
+        return file.withEnvironment(env);
     }
 
     /** One running node: the process-level directives, then the framework until it stops. */
     static final class Node {
         private final Path home;
         private final Path configFile;
+        private final boolean envOnly;
         private final SrsConfig config;
         private final String[] console;
         private final String consolePassword;
@@ -204,9 +241,10 @@ public final class Main {
         private volatile Framework framework;
         private Path pidFile;
 
-        Node(Path home, Path configFile, SrsConfig config, String[] console, String consolePassword) {
+        Node(Path home, Path configFile, boolean envOnly, SrsConfig config, String[] console, String consolePassword) {
             this.home = home;
             this.configFile = configFile;
+            this.envOnly = envOnly;
             this.config = config;
             this.console = console;
             this.consolePassword = consolePassword;
@@ -231,7 +269,8 @@ public final class Main {
             String level = global("srs_log_level");
             System.setProperty("org.ops4j.pax.logging.DefaultServiceLog.level", paxLevel(level));
 
-            log("INFO", "Fluvia " + version() + " starting: config=" + (configFile != null ? configFile : "(built-in default)")
+            String source = envOnly ? "(environment only, -e)" : configFile != null ? configFile.toString() : "(built-in default)";
+            log("INFO", "Fluvia " + version() + " starting: config=" + source
                     + ", console=" + (console == null ? "off" : "http://" + console[0] + ":" + console[1] + "/system/console")
                     + ", home=" + home + ", pid=" + ProcessHandle.current().pid());
             if ("on".equalsIgnoreCase(global("daemon"))) {
@@ -275,6 +314,9 @@ public final class Main {
             p.put("fluvia.home", home.toString());
             if (configFile != null) {
                 p.put("fluvia.config", configFile.toString());
+            }
+            if (envOnly) {
+                p.put(ENV_ONLY_PROPERTY, "true");
             }
             Path deploy = dir("fluvia.deploy", "FLUVIA_DEPLOY", "deploy");
             try {
@@ -351,17 +393,42 @@ public final class Main {
             }
         }
 
-        /** Signals stop the framework and let main return 0, instead of the JVM's 128+signal. */
+        /**
+         * TERM and INT stop the framework and let main return 0, instead of the JVM's 128+signal;
+         * HUP reloads the configuration, as SRS does.
+         */
         private void installSignalHandlers() {
             for (String name : new String[] {"TERM", "INT", "HUP"}) {
                 try {
                     sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                        log("INFO", "SIG" + sig.getName() + " received, stopping");
-                        new Thread(this::stopFramework, "fluvia-stop").start();
+                        if (sig.getName().equals("HUP")) {
+                            log("INFO", "SIGHUP received, reloading the configuration");
+                            new Thread(this::reload, "fluvia-reload").start();
+                        } else {
+                            log("INFO", "SIG" + sig.getName() + " received, stopping");
+                            new Thread(this::stopFramework, "fluvia-stop").start();
+                        }
                     });
                 } catch (IllegalArgumentException | UnsupportedOperationException e) {
                     // not on this platform, or the JVM reserves it (-Xrs): the shutdown hook still stops us
                 }
+            }
+        }
+
+        /** SIGHUP: the config bundle re-reads its source and applies what changed. */
+        private synchronized void reload() {
+            Framework fw = framework;
+            if (fw == null || stopping.get() || fw.getState() != Bundle.ACTIVE) {
+                log("WARN", "SIGHUP ignored: the framework is not running");
+                return;
+            }
+            switch (reloadConfiguration(fw.getBundleContext())) {
+                case APPLIED -> log("INFO", "configuration reloaded");
+                case REJECTED -> log("ERROR", "configuration not reloaded (see the error above);"
+                        + " the running configuration is kept");
+                case NO_SERVICE -> log("WARN", "SIGHUP ignored: the config bundle (" + ConfigReloader.SERVICE
+                        + ") is not active");
+                default -> throw new IllegalStateException();
             }
         }
 
@@ -405,6 +472,41 @@ public final class Main {
                 log("INFO", "Fluvia stopped");
             }
             cleanedUp.countDown();
+        }
+    }
+
+    enum ReloadResult { APPLIED, REJECTED, NO_SERVICE }
+
+    /**
+     * Calls the config bundle's {@link ConfigReloader} service. The framework exports none of our
+     * packages, so the service's interface is the bundle's own class, not the one on the
+     * launcher's class path: it is found by name (getAllServiceReferences skips the class-space
+     * check) and called reflectively.
+     */
+    static ReloadResult reloadConfiguration(BundleContext context) {
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getAllServiceReferences(ConfigReloader.SERVICE, null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null || refs.length == 0) {
+            return ReloadResult.NO_SERVICE;
+        }
+        ServiceReference<?> ref = refs[0];
+        Object service = context.getService(ref);
+        if (service == null) {
+            return ReloadResult.NO_SERVICE;
+        }
+        try {
+            Object applied = service.getClass().getMethod("reload").invoke(service);
+            return Boolean.FALSE.equals(applied) ? ReloadResult.REJECTED : ReloadResult.APPLIED;
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            log("ERROR", "reloading the configuration failed: " + cause);
+            return ReloadResult.REJECTED;
+        } finally {
+            context.ungetService(ref);
         }
     }
 
