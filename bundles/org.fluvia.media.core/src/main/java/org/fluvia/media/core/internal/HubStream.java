@@ -265,7 +265,7 @@ final class HubStream implements Stream {
             if (removed) {
                 return null;
             }
-            sub = new HubSubscription(this, reader, settings.queueLengthMs());
+            sub = new HubSubscription(this, reader, settings.queueLengthMs(), settings.mwLatencyMs());
             published = source != null;
             if (published) {
                 sub.notifyReader(s -> s.reader.onPublish(s));

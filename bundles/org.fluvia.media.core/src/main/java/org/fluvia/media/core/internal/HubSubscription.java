@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One reader's queue on a stream, bounded by time: when the queued media spans more than
@@ -23,6 +26,9 @@ final class HubSubscription implements Subscription {
     private final HubStream stream;
     final StreamReader reader;
     private final int queueLengthMs;
+    private final long batchNanos;
+    /** When the reader last drained (on its executor); a new batch is not started sooner than batchNanos after. */
+    private volatile long lastDrainNanos;
 
     /** Guarded by this. Each queued message holds its own reference. */
     private final ArrayDeque<MediaMessage> queue = new ArrayDeque<>();
@@ -34,10 +40,12 @@ final class HubSubscription implements Subscription {
 
     private final Runnable drain = this::drain;
 
-    HubSubscription(HubStream stream, StreamReader reader, int queueLengthMs) {
+    HubSubscription(HubStream stream, StreamReader reader, int queueLengthMs, int mwLatencyMs) {
         this.stream = stream;
         this.reader = reader;
         this.queueLengthMs = queueLengthMs;
+        this.batchNanos = TimeUnit.MILLISECONDS.toNanos(mwLatencyMs);
+        this.lastDrainNanos = System.nanoTime() - batchNanos;
     }
 
     @Override
@@ -73,15 +81,28 @@ final class HubSubscription implements Subscription {
         }
     }
 
+    /**
+     * Runs a drain on the reader's executor: at once when the last one is older than the batching
+     * window (so a new player's first frames go out immediately), otherwise when the window ends, so
+     * a player gets one write per window instead of one per message (DESIGN §3: syscalls per player
+     * are the cost to watch).
+     */
     private void schedule() {
         try {
-            reader.executor().execute(drain);
+            Executor executor = reader.executor();
+            long wait = batchNanos - (System.nanoTime() - lastDrainNanos);
+            if (wait > 0 && executor instanceof ScheduledExecutorService scheduled) {
+                scheduled.schedule(drain, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+            executor.execute(drain);
         } catch (RuntimeException e) { // the reader's event loop is shutting down
             LOG.debug("[{}] reader executor refused a drain: {}", stream.key(), e.toString());
         }
     }
 
     private void drain() {
+        lastDrainNanos = System.nanoTime();
         try {
             reader.onMessages(this);
         } catch (RuntimeException e) {

@@ -38,6 +38,10 @@ public class VhostPlayConfig {
 
         @AttributeDefinition(name = "gop_cache_max_frames", description = "Clear the GOP cache when it holds more frames than this.")
         int gop__cache__max__frames() default 2500;
+
+        @AttributeDefinition(name = "mw_latency", description = "Write batching window in ms (SRS mw_latency): what is queued for a "
+                + "player goes out in one write at most this often. Larger saves CPU, adds latency; 0 writes at once.")
+        int mw__latency() default VhostSettings.DEFAULT_MW_LATENCY_MS;
     }
 
     private volatile VhostSettings settings = VhostSettings.DEFAULTS;
@@ -48,7 +52,8 @@ public class VhostPlayConfig {
             throw new IllegalArgumentException("queue_length must be a positive number of seconds, not " + config.queue__length());
         }
         settings = new VhostSettings(config.vhost(), config.gop__cache(), (int) Math.round(config.queue__length() * 1000),
-                TimeJitter.parse(config.time__jitter()), Math.max(1, config.gop__cache__max__frames()));
+                TimeJitter.parse(config.time__jitter()), Math.max(1, config.gop__cache__max__frames()),
+                Math.max(0, Math.min(10_000, config.mw__latency())));
     }
 
     VhostSettings settings() {

@@ -265,6 +265,43 @@ class StreamHubTest {
     }
 
     @Test
+    void aPlayersMessagesAreBatchedIntoOneDrainPerWindow() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
+            List<MediaMessage> got = java.util.Collections.synchronizedList(new ArrayList<>());
+            StreamReader batched = new StreamReader() {
+                public Executor executor() { return loop; }
+                public void onMessages(Subscription s) {
+                    drains.incrementAndGet();
+                    MediaMessage m;
+                    while ((m = s.poll()) != null) {
+                        got.add(m);
+                    }
+                }
+            };
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            Subscription s = hub.subscribe(KEY, batched);
+            p.publish(video(0, true)); // the first message goes out at once
+            Thread.sleep(5);
+            for (int i = 1; i <= 20; i++) {
+                p.publish(audio(i)); // 20 more within one 30 ms window
+            }
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (got.size() < 21 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(21, got.size());
+            assertTrue(drains.get() <= 3, "20 messages in one window make one or two drains, not 20: " + drains.get());
+            got.forEach(MediaMessage::release);
+            s.close();
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
     void zeroAndOffJitterModes() {
         TimeJitter.Corrector zero = TimeJitter.ZERO.newCorrector();
         assertEquals(0, zero.correct(1000));
@@ -313,6 +350,7 @@ class StreamHubTest {
             public double queue__length() { return queueLength; }
             public String time__jitter() { return jitter; }
             public int gop__cache__max__frames() { return 2500; }
+            public int mw__latency() { return 30; }
         };
     }
 }
