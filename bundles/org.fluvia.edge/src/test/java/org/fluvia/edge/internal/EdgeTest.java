@@ -76,10 +76,11 @@ class EdgeTest {
         return track(Player.play(node.client, node.rtmpUrl(app, stream)));
     }
 
-    private void publish(Node node, String app, String stream, int seconds) throws Exception {
-        track(Ffmpeg.publish(node.rtmpUrl(app, stream), seconds, dir.resolve("pub-" + node.rtmpPort + "-" + stream + ".log")));
+    private Process publish(Node node, String app, String stream, int seconds) throws Exception {
+        Process p = track(Ffmpeg.publish(node.rtmpUrl(app, stream), seconds, dir.resolve("pub-" + node.rtmpPort + "-" + stream + ".log")));
         StreamKey key = StreamKey.of(app, stream);
         await(() -> isPublished(node, key), 15000, "ffmpeg publishes " + key + " to " + node.address());
+        return p;
     }
 
     private static boolean isPublished(Node node, StreamKey key) {
@@ -162,6 +163,29 @@ class EdgeTest {
         assertEquals(0, Ffmpeg.waitFor(recorder, 30), "the HTTP-FLV player continued: " + Ffmpeg.read(dir.resolve("fo.log")));
         assertEquals(List.of("aac", "h264"), Ffmpeg.codecs(out));
         System.out.println("failover: video again after " + ms + " ms");
+    }
+
+    @Test
+    void originThatLosesItsPublisherIsLeftForOneThatHasTheStream() throws Exception {
+        Node a = origin();
+        Node b = origin();
+        Map<String, Object> cfg = config(a.address(), b.address());
+        cfg.put("data__timeout", 1500L);
+        Node edge = edge(cfg, 10);
+        Process shortPublish = publish(a, "live", "lost", 8);
+        publish(b, "live", "lost", 40);
+        StreamKey key = StreamKey.of("live", "lost");
+        Player player = play(edge, "live", "lost");
+        assertTrue(player.awaitKeyframeAfter(0, 15000));
+        assertEquals(1, readers(a, key));
+
+        Ffmpeg.waitFor(shortPublish, 30); // A's publisher leaves: A tells the edge UnpublishNotify
+        // The origin's queue tail may still arrive after its UnpublishNotify; then data_timeout, then B.
+        await(() -> readers(b, key) == 1, 6000, "the edge moves to the origin that has the stream");
+        long switched = System.nanoTime();
+        assertTrue(player.awaitKeyframeAfter(switched, 3000), "video from the other origin");
+        assertFalse(player.closed);
+        assertFalse(player.statuses.contains("NetStream.Play.UnpublishNotify"), "held across the switch: " + player.statuses);
     }
 
     @Test
