@@ -57,7 +57,8 @@ final class Push implements StreamReader {
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> writableCheck;
     private RtmpClientSession session;
-    private Subscription subscription;
+    /** Written on loop only; volatile for {@link #droppedMessages()}. */
+    private volatile Subscription subscription;
     private long connectedAt;
     private String lastFailure;
 
@@ -288,8 +289,10 @@ final class Push implements StreamReader {
         return connected;
     }
 
-    CompletableFuture<Void> stoppedFuture() {
-        return stopped;
+    /** Messages the current subscription dropped because the destination fell behind. */
+    long droppedMessages() {
+        Subscription s = subscription;
+        return s == null ? 0 : s.droppedMessages();
     }
 
     @Override
