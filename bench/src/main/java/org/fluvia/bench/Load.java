@@ -1,0 +1,394 @@
+package org.fluvia.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.fluvia.codec.flv.FlvDecoder;
+import org.fluvia.codec.rtmp.AcknowledgementHandler;
+import org.fluvia.codec.rtmp.ChunkDecoder;
+import org.fluvia.codec.rtmp.ChunkEncoder;
+import org.fluvia.codec.rtmp.HandshakeClientHandler;
+
+/**
+ * The load tool: K publishers, then N RTMP players, N HTTP-FLV players and M HLS pollers ramped in,
+ * a measured window, a summary, and {@code N passed, M failed} on the last line (exit 0 when none
+ * failed). See {@link LoadOptions#USAGE}.
+ */
+public final class Load {
+
+    private final LoadOptions options;
+    private final PrintStream out;
+    private final List<ClientStats> clients = new ArrayList<>();
+    private final List<ChannelFuture> channels = new ArrayList<>();
+    private final LoadRun run;
+    private EventLoopGroup group;
+    private Class<? extends SocketChannel> channelClass;
+
+    Load(LoadOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.run = new LoadRun(options.publishers() > 0 ? new SendTimes() : null);
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int failed = new Load(options, System.out).run();
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** Runs the whole load and prints the summary; returns how many clients failed. */
+    int run() throws IOException, InterruptedException {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        if (Epoll.isAvailable()) {
+            group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+            channelClass = EpollSocketChannel.class;
+        } else {
+            group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+            channelClass = NioSocketChannel.class;
+        }
+        ProcSampler server = new ProcSampler(options.serverPids(), options.clockTicks());
+        ProcSampler self = new ProcSampler(List.of((int) ProcessHandle.current().pid()), options.clockTicks());
+        Window w = new Window();
+        try {
+            long t0 = System.nanoTime();
+            if (options.publishers() > 0) {
+                FlvFile file = FlvFile.read(options.file());
+                log("publishing %s (%d tags, %.1f s) to %d stream(s)", options.file(), file.tags().size(),
+                        file.durationMs() / 1000.0, options.publishers());
+                for (int i = 0; i < options.publishers(); i++) {
+                    startPublisher(i, file);
+                }
+                awaitPublishers(t0);
+            }
+            int baseline = Math.max(1, options.warmupSeconds() - 2);
+            sleepUntil(t0 + TimeUnit.SECONDS.toNanos(options.warmupSeconds() - baseline));
+            double cpuA = server.cpuSeconds();
+            long aNanos = System.nanoTime();
+            sleepUntil(t0 + TimeUnit.SECONDS.toNanos(options.warmupSeconds()));
+            w.publisherRate = (server.cpuSeconds() - cpuA) / ((System.nanoTime() - aNanos) / 1e9);
+            w.rssBeforeKib = server.rssKib();
+
+            int players = options.rtmpPlayers() + options.flvPlayers() + options.hlsPollers();
+            log("ramping %d clients at %.0f/s", players, options.rampPerSecond());
+            long rampStart = System.nanoTime();
+            for (int i = 0; i < players; i++) {
+                sleepUntil(rampStart + (long) (i * 1e9 / options.rampPerSecond()));
+                if (i < options.rtmpPlayers()) {
+                    startRtmpPlayer(i);
+                } else if (i < options.rtmpPlayers() + options.flvPlayers()) {
+                    startFlvPlayer(i - options.rtmpPlayers());
+                } else {
+                    startHlsPoller(i - options.rtmpPlayers() - options.flvPlayers());
+                }
+            }
+            log("ramp done in %.1f s; settling %d s", (System.nanoTime() - rampStart) / 1e9, options.settleSeconds());
+            Thread.sleep(TimeUnit.SECONDS.toMillis(options.settleSeconds()));
+
+            long start = System.nanoTime();
+            double cpuStart = server.cpuSeconds();
+            double selfStart = self.cpuSeconds();
+            long bytesStart = playerBytes();
+            log("measuring %d s", options.durationSeconds());
+            sleepUntil(start + TimeUnit.SECONDS.toNanos(options.durationSeconds()));
+            w.seconds = (System.nanoTime() - start) / 1e9;
+            w.serverCpu = server.cpuSeconds() - cpuStart;
+            w.selfCpu = self.cpuSeconds() - selfStart;
+            w.bytes = playerBytes() - bytesStart;
+            w.rssKib = server.rssKib();
+            w.sampled = server.enabled();
+        } finally {
+            long end = System.nanoTime();
+            run.end();
+            for (ChannelFuture f : channels) {
+                f.channel().close();
+            }
+            for (ChannelFuture f : channels) {
+                f.channel().closeFuture().await(5, TimeUnit.SECONDS);
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            for (ClientStats c : clients) {
+                c.finish(end);
+            }
+        }
+        return summarise(w);
+    }
+
+    /** The measured window's numbers. */
+    static final class Window {
+        double seconds;
+        double serverCpu;
+        double selfCpu;
+        double publisherRate;
+        long bytes;
+        long rssKib;
+        long rssBeforeKib;
+        boolean sampled;
+    }
+
+    private long playerBytes() {
+        long n = 0;
+        for (ClientStats c : clients) {
+            if (c.kind != ClientStats.Kind.PUBLISH) {
+                n += c.bytes;
+            }
+        }
+        return n;
+    }
+
+    private void awaitPublishers(long t0) throws InterruptedException {
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (ClientStats c : clients) {
+                if (c.kind == ClientStats.Kind.PUBLISH && c.playingNanos < 0) {
+                    all = false;
+                }
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        log("warning: not every publisher started within 15 s");
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long wait = nanos - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private String tcUrl() {
+        return "rtmp://" + options.host() + ":" + options.rtmpPort() + "/" + options.app();
+    }
+
+    private void connect(ClientStats stats, int port, Function<ClientStats, ChannelInitializer<SocketChannel>> init) {
+        clients.add(stats);
+        Bootstrap b = new Bootstrap().group(group).channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(init.apply(stats));
+        ChannelFuture f = b.connect(options.host(), port);
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                stats.fail("connect: " + done.cause().getMessage());
+            }
+        });
+        channels.add(f);
+    }
+
+    private void startPublisher(int i, FlvFile file) {
+        ClientStats stats = new ClientStats(ClientStats.Kind.PUBLISH, i, options.streamIndex(i), System.nanoTime());
+        String name = options.streamName(i);
+        connect(stats, options.rtmpPort(), s -> new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                rtmpPipeline(ch.pipeline(), s, new RtmpPublisher(s, run, file, tcUrl(), options.app(), name));
+            }
+        });
+    }
+
+    private void startRtmpPlayer(int i) {
+        ClientStats stats = new ClientStats(ClientStats.Kind.RTMP, i, options.streamIndex(i), System.nanoTime());
+        String name = options.streamName(i);
+        connect(stats, options.rtmpPort(), s -> new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                rtmpPipeline(ch.pipeline(), s, new RtmpPlayer(s, run, tcUrl(), options.app(), name));
+            }
+        });
+    }
+
+    private static void rtmpPipeline(ChannelPipeline p, ClientStats stats, io.netty.channel.ChannelHandler session) {
+        ChunkDecoder decoder = new ChunkDecoder();
+        if (stats.kind != ClientStats.Kind.PUBLISH) {
+            p.addLast("bytes", new ByteCounter(stats));
+        }
+        p.addLast("handshake", new HandshakeClientHandler());
+        p.addLast("chunkEncoder", new ChunkEncoder());
+        p.addLast("chunkDecoder", decoder);
+        p.addLast("ack", new AcknowledgementHandler(decoder));
+        p.addLast("session", session);
+    }
+
+    private String httpHost() {
+        return options.host() + ":" + options.httpPort();
+    }
+
+    private void startFlvPlayer(int i) {
+        ClientStats stats = new ClientStats(ClientStats.Kind.FLV, i, options.streamIndex(i), System.nanoTime());
+        String path = "/" + options.app() + "/" + options.streamName(i) + ".flv";
+        connect(stats, options.httpPort(), s -> new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast("http", new HttpClientCodec());
+                ch.pipeline().addLast("unwrap", new HttpFlvPlayer.Unwrap(s, run, httpHost(), path));
+                ch.pipeline().addLast("flv", new FlvDecoder());
+                ch.pipeline().addLast("tags", new HttpFlvPlayer.Tags(s, run));
+            }
+        });
+    }
+
+    private void startHlsPoller(int i) {
+        ClientStats stats = new ClientStats(ClientStats.Kind.HLS, i, options.streamIndex(i), System.nanoTime());
+        String path = "/" + options.app() + "/" + options.streamName(i) + ".m3u8";
+        connect(stats, options.httpPort(), s -> new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast("http", new HttpClientCodec());
+                ch.pipeline().addLast("aggregate", new HttpObjectAggregator(64 * 1024 * 1024));
+                ch.pipeline().addLast("hls", new HlsPoller(s, run, httpHost(), path));
+            }
+        });
+    }
+
+    private void log(String format, Object... args) {
+        out.printf(Locale.ROOT, "[load] " + format + "%n", args);
+        out.flush();
+    }
+
+    /** Prints per-kind lines, the latency and server lines, a RESULT line, and the pass/fail line; returns failures. */
+    int summarise(Window w) {
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("label", options.label());
+        int passed = 0;
+        int failed = 0;
+        Map<String, Integer> reasons = new TreeMap<>();
+        List<ClientStats> players = new ArrayList<>();
+        long stalls = 0;
+        long regressions = 0;
+        long unmatched = 0;
+        long messages = 0;
+        long bytes = 0;
+        for (ClientStats c : clients) {
+            String why = c.failure();
+            if (why == null) {
+                passed++;
+            } else {
+                failed++;
+                reasons.merge(c.kind + ": " + why, 1, Integer::sum);
+            }
+            if (c.kind != ClientStats.Kind.PUBLISH) {
+                players.add(c);
+                stalls += c.stalls;
+                regressions += c.regressions;
+                unmatched += c.unmatched;
+                messages += c.messages;
+                bytes += c.bytes;
+            }
+        }
+        out.println();
+        out.println("== fluvia-bench load " + options.label() + " ==");
+        for (ClientStats.Kind kind : ClientStats.Kind.values()) {
+            List<ClientStats> of = clients.stream().filter(c -> c.kind == kind).toList();
+            if (of.isEmpty()) {
+                continue;
+            }
+            double[] connect = of.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.connectedNanos)).toArray();
+            double[] ttff = of.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray();
+            double[] ttfk = of.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstKeyNanos)).toArray();
+            long kindBytes = of.stream().mapToLong(c -> c.bytes).sum();
+            long kindMessages = of.stream().mapToLong(c -> c.messages).sum();
+            long kindFailed = of.stream().filter(c -> c.failure() != null).count();
+            out.printf(Locale.ROOT, "%-7s clients %5d  connect p50 %6.1f ms  TTFF p50/p95/p99 %s  first keyframe p50/p95/p99 %s"
+                            + "  %s  %d msgs  %d stalls  %d ts regressions  %d failed%n",
+                    kind, of.size(), Percentiles.of(connect, 50), triple(ttff), triple(ttfk), size(kindBytes), kindMessages,
+                    of.stream().mapToLong(c -> c.stalls).sum(), of.stream().mapToLong(c -> c.regressions).sum(), kindFailed);
+        }
+        double[] ttff = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray();
+        double[] ttfk = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstKeyNanos)).toArray();
+        Histogram latency = run.latency();
+        if (run.sendTimes() != null) {
+            out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %d  p95 %d  p99 %d ms"
+                    + "  (%d samples, %d frames not matched)%n", latency.percentile(50), latency.percentile(95),
+                    latency.percentile(99), latency.count(), unmatched);
+        }
+        double gb = w.bytes / 1e9;
+        double serverLoad = w.serverCpu - w.publisherRate * w.seconds;
+        double perGb = gb > 0 ? serverLoad / gb : -1;
+        int playerCount = players.size();
+        if (w.sampled) {
+            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (publisher-only %.3f cpu-s/s), delivered %.3f GB"
+                            + " (%.0f Mbit/s) -> %.2f cpu-s per GB; RSS %.1f MB (%.1f MB before players, %.1f KB per player)%n",
+                    w.seconds, w.serverCpu, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
+                    w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
+                    playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
+        }
+        out.printf(Locale.ROOT, "load tool: %.2f cpu-s in the window; totals %s, %d msgs, %d stalls, %d ts regressions%n",
+                w.selfCpu, size(bytes), messages, stalls, regressions);
+        reasons.forEach((why, n) -> out.printf(Locale.ROOT, "  failed: %d x %s%n", n, why));
+        result.put("players", String.valueOf(playerCount));
+        result.put("ttff_p50", fmt(Percentiles.of(ttff, 50)));
+        result.put("ttff_p95", fmt(Percentiles.of(ttff, 95)));
+        result.put("ttff_p99", fmt(Percentiles.of(ttff, 99)));
+        result.put("ttfk_p50", fmt(Percentiles.of(ttfk, 50)));
+        result.put("ttfk_p95", fmt(Percentiles.of(ttfk, 95)));
+        result.put("lat_p50", String.valueOf(latency.percentile(50)));
+        result.put("lat_p95", String.valueOf(latency.percentile(95)));
+        result.put("lat_p99", String.valueOf(latency.percentile(99)));
+        result.put("lat_samples", String.valueOf(latency.count()));
+        result.put("window_s", fmt(w.seconds));
+        result.put("window_gb", String.format(Locale.ROOT, "%.4f", gb));
+        result.put("server_cpu_s", fmt(w.serverCpu));
+        result.put("publisher_cpu_rate", String.format(Locale.ROOT, "%.4f", w.publisherRate));
+        result.put("cpu_per_gb", String.format(Locale.ROOT, "%.3f", perGb));
+        result.put("rss_mb", fmt(w.rssKib / 1024.0));
+        result.put("rss_before_mb", fmt(w.rssBeforeKib / 1024.0));
+        result.put("rss_kb_per_player", fmt(playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0));
+        result.put("tool_cpu_s", fmt(w.selfCpu));
+        result.put("stalls", String.valueOf(stalls));
+        result.put("regressions", String.valueOf(regressions));
+        result.put("passed", String.valueOf(passed));
+        result.put("failed", String.valueOf(failed));
+        StringBuilder line = new StringBuilder("RESULT");
+        result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v.replace(' ', '_')));
+        out.println(line);
+        out.println(passed + " passed, " + failed + " failed");
+        out.flush();
+        return failed;
+    }
+
+    private static String triple(double[] values) {
+        return String.format(Locale.ROOT, "%.0f/%.0f/%.0f ms", Percentiles.of(values, 50), Percentiles.of(values, 95),
+                Percentiles.of(values, 99));
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String size(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}

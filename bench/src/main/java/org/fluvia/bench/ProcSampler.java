@@ -1,0 +1,64 @@
+package org.fluvia.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads utime+stime and VmRSS of processes from /proc (Linux). */
+public final class ProcSampler {
+
+    private final List<Integer> pids;
+    private final int clockTicks;
+
+    public ProcSampler(List<Integer> pids, int clockTicks) {
+        this.pids = pids;
+        this.clockTicks = clockTicks;
+    }
+
+    public boolean enabled() {
+        return !pids.isEmpty();
+    }
+
+    /** CPU seconds (user + system) the processes have used so far; processes that are gone count 0. */
+    public double cpuSeconds() {
+        long ticks = 0;
+        for (int pid : pids) {
+            ticks += cpuTicks(pid);
+        }
+        return ticks / (double) clockTicks;
+    }
+
+    /** Resident set size of the processes together, in KiB. */
+    public long rssKib() {
+        long kib = 0;
+        for (int pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+        }
+        return kib;
+    }
+
+    /** utime + stime of one process in clock ticks, 0 if it cannot be read. */
+    static long cpuTicks(int pid) {
+        try {
+            return parseCpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Fields 14 and 15 of /proc/PID/stat; the command name (field 2) may contain spaces and parentheses. */
+    static long parseCpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+        // f[0] is field 3 (state), so utime (14) is f[11] and stime (15) is f[12].
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
