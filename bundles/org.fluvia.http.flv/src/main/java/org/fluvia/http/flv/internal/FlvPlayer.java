@@ -187,6 +187,7 @@ final class FlvPlayer implements StreamReader, Client {
 
     @Override
     public void onUnpublish(Subscription s) {
+        drain(); // the publisher's last messages go out before the response ends
         end("the stream was unpublished");
     }
 

@@ -187,7 +187,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 onResult(c);
                 break;
             case "_error":
-                fail(new RtmpProtocolException("server answered _error to " + step + ": " + info(c)));
+                String redirect = redirect(c);
+                fail(redirect != null
+                        ? new org.fluvia.rtmp.client.RtmpRedirectException(redirect, "server answered _error to " + step + ": " + info(c))
+                        : new RtmpProtocolException("server answered _error to " + step + ": " + info(c)));
                 break;
             case "onStatus":
                 onStatus(c);
@@ -233,6 +236,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         url.params().forEach((k, v) -> sb.append(k).append('=').append(v).append('&'));
         sb.setLength(sb.length() - 1);
         return sb.toString();
+    }
+
+    /** The {@code ex.redirect} URL of a rejected connect, or null. */
+    private static String redirect(Command c) {
+        for (Object a : c.arguments()) {
+            if (a instanceof Map<?, ?> info && info.get("ex") instanceof Map<?, ?> ex && ex.get("redirect") instanceof String url) {
+                return url;
+            }
+        }
+        return null;
     }
 
     private static String info(Command c) {

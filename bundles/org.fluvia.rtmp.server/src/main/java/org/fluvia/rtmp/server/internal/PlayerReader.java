@@ -101,6 +101,7 @@ final class PlayerReader implements StreamReader {
             return;
         }
         sawPublish = true;
+        drain(); // what the publisher sent before leaving goes out before the notice
         session.writeStatus(streamId, "NetStream.Play.UnpublishNotify", "Stream is unpublished.");
         ctx.flush();
     }
