@@ -75,6 +75,7 @@ public class Forwarder implements StreamObserver {
 
     /** Runs the pushes: their timers and their hub subscriptions (sending hands over to each connection's loop). */
     private EventLoopGroup loops;
+    private volatile boolean loopsTerminated;
 
     @Activate
     void activate(Config config) {
@@ -257,6 +258,7 @@ public class Forwarder implements StreamObserver {
         }
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_WAIT_MS);
+            loopsTerminated = group.isTerminated();
         }
     }
 
@@ -276,7 +278,8 @@ public class Forwarder implements StreamObserver {
         }
     }
 
-    synchronized boolean loopsTerminated() {
-        return loops == null;
+    /** Whether deactivate saw its threads end (tests). */
+    boolean loopsTerminated() {
+        return loopsTerminated;
     }
 }

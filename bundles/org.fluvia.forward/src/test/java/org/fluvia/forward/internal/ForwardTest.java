@@ -374,7 +374,9 @@ class ForwardTest {
             assertEquals(2, origin.forwarder.pushes(published).size());
 
             long t0 = System.nanoTime();
+            Forwarder forwarder = origin.forwarder;
             origin.stopForward();
+            assertTrue(forwarder.loopsTerminated());
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(tookMs < 6000, "deactivate waits bounded: " + tookMs + " ms");
             await(() -> !published(b, published), 5, "deactivate ends the push");
