@@ -9,7 +9,9 @@ import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.api.StreamRegistry;
 import org.fluvia.rtmp.client.Backoff;
 import org.fluvia.rtmp.client.MediaListener;
+import org.fluvia.codec.rtmp.RtmpUrl;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.rtmp.client.RtmpRedirectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +97,9 @@ final class Pull {
         }
     }
 
+    /** Where the last origin redirected us, tried once by the next attempt. */
+    private Origin redirect;
+
     private void cancelIdle() {
         if (idleTimer != null) {
             idleTimer.cancel(false);
@@ -112,7 +117,9 @@ final class Pull {
             stop("no origin configured");
             return;
         }
-        Origin origin = origins.get(Math.floorMod(originIndex, origins.size()));
+        // An origin that sent us elsewhere: try there once, then the list again.
+        Origin origin = redirect != null ? redirect : origins.get(Math.floorMod(originIndex, origins.size()));
+        redirect = null;
         Connection c = new Connection(++generation, origin, Math.floorMod(originIndex, origins.size()));
         connection = c;
         long timeout = edge.settings().connectTimeoutMs();
@@ -138,6 +145,16 @@ final class Pull {
 
     private void played(Connection c, RtmpClientSession session, Throwable failure) {
         if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RtmpRedirectException r && connection == c && !stopped) {
+                try {
+                    RtmpUrl to = RtmpUrl.parse(r.redirect(), false);
+                    redirect = new Origin(to.host(), to.port());
+                    LOG.info("{} origin {} redirects to {}", tag(), c.origin, redirect);
+                } catch (IllegalArgumentException bad) {
+                    LOG.warn("{} origin {} sent an unusable redirect '{}': {}", tag(), c.origin, r.redirect(), bad.getMessage());
+                }
+            }
             failed(c, message(failure));
             return;
         }
@@ -195,10 +212,10 @@ final class Pull {
             stop("no origin delivered the stream");
             return;
         }
-        originIndex = c.index + 1;
-        long delay = failures % n == 0 ? backoff.nextDelayMillis() : edge.settings().retryPauseMs();
+        originIndex = redirect != null ? c.index : c.index + 1;
+        long delay = redirect != null ? 0 : failures % n == 0 ? backoff.nextDelayMillis() : edge.settings().retryPauseMs();
         LOG.warn("{} origin {} failed: {}; trying {} in {} ms", tag(), c.origin, why,
-                edge.settings().origins().get(Math.floorMod(originIndex, n)), delay);
+                redirect != null ? redirect : edge.settings().origins().get(Math.floorMod(originIndex, n)), delay);
         retryTimer = edge.schedule(this::attempt, delay);
     }
 

@@ -104,6 +104,24 @@ class EdgeTest {
     }
 
     @Test
+    void anOriginsRedirectIsFollowed() throws Exception {
+        Node a = origin();
+        io.netty.channel.MultiThreadIoEventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try (RedirectServer redirector = new RedirectServer(group, "rtmp://" + a.address() + "/live")) {
+            Node edge = edge(config(redirector.address()), 10);
+            publish(a, "live", "moved", 30);
+            Player p = new Player();
+            edge.client.play(edge.rtmpUrl("live", "moved"), p).thenAccept(s -> track(s::close)).get(15, TimeUnit.SECONDS);
+            await(() -> p.keyframes.get() > 0, 15000, "the player gets video from the origin the redirect named");
+            assertEquals(1, readers(a, StreamKey.of("live", "moved")), "the edge pulls from the redirect target");
+            assertTrue(redirector.connects.get() >= 1);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
     void twentyRtmpAndThreeHttpFlvPlayersShareOneUpstreamConnection() throws Exception {
         Node a = origin();
         Node edge = edge(config(a.address()), 10);
