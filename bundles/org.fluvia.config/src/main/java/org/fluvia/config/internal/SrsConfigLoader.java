@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -42,6 +45,13 @@ public final class SrsConfigLoader implements ConfigReloader {
     public static final String CONFIG_PROPERTY = "fluvia.config";
     /** Framework property: "true" configures from the environment only ({@code fluvia -e}). */
     public static final String ENV_ONLY_PROPERTY = "fluvia.config.env";
+    /**
+     * Framework property ({@code fluvia --host IP}): this node's host address. A {@code listen} of
+     * the RTMP server or of an HTTP server (http_server, http_api) given as a bare port binds
+     * {@code IP:port}; explicit {@code ip:port} values stay. Several nodes with the same ports can
+     * then run on one machine, each on its own address (SRS's {@code listen 1945;} binds all).
+     */
+    public static final String HOST_PROPERTY = "fluvia.host";
     static final String DEFAULT_RESOURCE = "/org/fluvia/config/default.conf";
     static final String DEFAULT_NAME = "default.conf (built in)";
 
@@ -53,6 +63,7 @@ public final class SrsConfigLoader implements ConfigReloader {
     private ConfigurationAdmin configAdmin;
     private String configFile;
     private boolean envOnly;
+    private String host;
     private Supplier<Map<String, String>> environment = System::getenv;
     /** Warnings already logged; a reload repeats only new ones, so the log stays readable. */
     private final Set<String> loggedWarnings = new HashSet<>();
@@ -66,16 +77,23 @@ public final class SrsConfigLoader implements ConfigReloader {
 
     SrsConfigLoader(ConfigurationAdmin configAdmin, String configFile, boolean envOnly,
             Supplier<Map<String, String>> environment) {
+        this(configAdmin, configFile, envOnly, environment, null);
+    }
+
+    SrsConfigLoader(ConfigurationAdmin configAdmin, String configFile, boolean envOnly,
+            Supplier<Map<String, String>> environment, String host) {
         this.configAdmin = configAdmin;
         this.configFile = configFile;
         this.envOnly = envOnly;
         this.environment = environment;
+        this.host = host;
     }
 
     @Activate
     void activate(BundleContext context) {
         configFile = context.getProperty(CONFIG_PROPERTY);
         envOnly = Boolean.parseBoolean(context.getProperty(ENV_ONLY_PROPERTY));
+        host = context.getProperty(HOST_PROPERTY);
         reload();
     }
 
@@ -87,7 +105,7 @@ public final class SrsConfigLoader implements ConfigReloader {
     public synchronized boolean reload() {
         Translation translation;
         try {
-            translation = SrsTranslator.translate(read());
+            translation = withHost(SrsTranslator.translate(read()), host);
         } catch (SrsConfigException e) {
             LOG.error("Configuration not applied: {}", e.getMessage());
             return false;
@@ -165,6 +183,38 @@ public final class SrsConfigLoader implements ConfigReloader {
         }
         LOG.info("Configuration from {} applied: {} changed, {} deleted, {} unchanged", describeSource(),
                 changed, deleted, produced.size() - changed);
+    }
+
+    /**
+     * The translation with every bare-port {@code listen} of the RTMP server and of the HTTP
+     * servers bound to {@code host} ({@link #HOST_PROPERTY}); unchanged when host is null or blank.
+     */
+    static Translation withHost(Translation translation, String host) {
+        if (host == null || host.isBlank()) {
+            return translation;
+        }
+        String h = host.trim();
+        if (h.contains(":") && !h.startsWith("[")) {
+            h = "[" + h + "]"; // IPv6
+        }
+        List<ConfigurationSpec> specs = new ArrayList<>();
+        for (ConfigurationSpec spec : translation.configurations()) {
+            boolean listens = SrsTranslator.RTMP_SERVER_PID.equals(spec.pid())
+                    || SrsTranslator.HTTP_SERVER_FACTORY_PID.equals(spec.factoryPid());
+            Object listen = spec.properties().get("listen");
+            if (listens && listen instanceof String[] values) {
+                String[] bound = new String[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    String v = values[i].trim();
+                    bound[i] = v.chars().allMatch(Character::isDigit) ? h + ":" + v : v;
+                }
+                Map<String, Object> p = new LinkedHashMap<>(spec.properties());
+                p.put("listen", bound);
+                spec = new ConfigurationSpec(spec.pid(), spec.factoryPid(), spec.name(), p);
+            }
+            specs.add(spec);
+        }
+        return new Translation(specs, translation.warnings());
     }
 
     private static Dictionary<String, Object> toDictionary(Map<String, Object> properties) {

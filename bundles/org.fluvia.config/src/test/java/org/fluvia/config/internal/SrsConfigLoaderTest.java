@@ -182,6 +182,29 @@ class SrsConfigLoaderTest {
     }
 
     @Test
+    void aHostBindsEveryBarePortListenOfTheRtmpAndHttpServersAndKeepsExplicitAddresses() throws Exception {
+        Path file = write("listen 1945 10.1.1.1:1950;\nhttp_api { enabled on; listen 1995; }\n"
+                + "http_server { enabled on; listen 0.0.0.0:8180; }\n"
+                + "vhost __defaultVhost__ { forward 10.0.0.1:1946; }\n");
+        SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString(), false, Map::of, " 127.0.0.2 ");
+        assertTrue(loader.reload());
+        assertArrayEquals(new String[] {"127.0.0.2:1945", "10.1.1.1:1950"},
+                (String[]) cm.store.get("org.fluvia.rtmp.server").get("listen"));
+        assertArrayEquals(new String[] {"127.0.0.2:1995"}, (String[]) cm.store.get("org.fluvia.http.server~api").get("listen"));
+        assertArrayEquals(new String[] {"0.0.0.0:8180"}, (String[]) cm.store.get("org.fluvia.http.server~server").get("listen"));
+        assertArrayEquals(new String[] {"10.0.0.1:1946"},
+                (String[]) cm.store.get("org.fluvia.forward~__defaultVhost__").get("destinations"),
+                "only listen addresses are bound to the host");
+
+        new SrsConfigLoader(cm.proxy(), file.toString(), false, Map::of, "::1").reload();
+        assertArrayEquals(new String[] {"[::1]:1945", "10.1.1.1:1950"},
+                (String[]) cm.store.get("org.fluvia.rtmp.server").get("listen"));
+        new SrsConfigLoader(cm.proxy(), file.toString(), false, Map::of, "").reload();
+        assertArrayEquals(new String[] {"1945", "10.1.1.1:1950"},
+                (String[]) cm.store.get("org.fluvia.rtmp.server").get("listen"), "no host: as written");
+    }
+
+    @Test
     void envOnlyIgnoresTheFileAndStartsFromSrsDefaults() throws Exception {
         Path file = write("listen 1945;\nvhost a.com { }\n");
         SrsConfigLoader loader = new SrsConfigLoader(cm.proxy(), file.toString(), true,
