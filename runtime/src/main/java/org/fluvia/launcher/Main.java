@@ -45,13 +45,14 @@ public final class Main {
     static final long STOP_TIMEOUT_MS = 30_000;
 
     private static final String USAGE = String.join(System.lineSeparator(),
-            "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--console HOST:PORT|off] [--console-password PW]",
+            "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--host IP] [--console HOST:PORT|off] [--console-password PW]",
             "  -c FILE                  the SRS configuration file (default: the built-in default configuration)",
             "  -t                       test the configuration (with the SRS_* variables over it) and exit (0 when valid)",
             "  -v, -V                   print the version and exit",
             "  -h                       print this help and exit",
             "  -e                       configure from the environment only: SRS's defaults and the SRS_* variables",
             "                           (e.g. SRS_LISTEN=1935, SRS_HTTP_SERVER_ENABLED=on, SRS_VHOST_HLS_ENABLED=on)",
+            "  --host IP                this node's host address: a listen given as a bare port binds IP:port (env FLUVIA_HOST)",
             "  --console HOST:PORT|off  the Web Console address (default " + DEFAULT_CONSOLE + "; env FLUVIA_CONSOLE)",
             "  --console-password PW    the Web Console password of user admin (default admin; env FLUVIA_CONSOLE_PASSWORD)",
             "Environment: SRS_* (override the file, as in SRS 5), JAVA_HOME, JAVA_OPTS, FLUVIA_HEAP (default 1g),",
@@ -85,6 +86,7 @@ public final class Main {
         boolean version;
         boolean help;
         boolean envOnly;
+        String host;
         String console;
         String consolePassword;
     }
@@ -102,6 +104,7 @@ public final class Main {
         Options o = new Options();
         o.console = env.getOrDefault("FLUVIA_CONSOLE", DEFAULT_CONSOLE);
         o.consolePassword = env.getOrDefault("FLUVIA_CONSOLE_PASSWORD", "admin");
+        o.host = env.get("FLUVIA_HOST");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -110,10 +113,13 @@ public final class Main {
                 case "-v", "-V" -> o.version = true;
                 case "-h", "--help" -> o.help = true;
                 case "-e" -> o.envOnly = true;
+                case "--host" -> o.host = value(args, ++i, a);
                 case "--console" -> o.console = value(args, ++i, a);
                 case "--console-password" -> o.consolePassword = value(args, ++i, a);
                 default -> {
-                    if (a.startsWith("--console=")) {
+                    if (a.startsWith("--host=")) {
+                        o.host = a.substring("--host=".length());
+                    } else if (a.startsWith("--console=")) {
                         o.console = a.substring("--console=".length());
                     } else if (a.startsWith("--console-password=")) {
                         o.consolePassword = a.substring("--console-password=".length());
@@ -122,6 +128,9 @@ public final class Main {
                     }
                 }
             }
+        }
+        if (o.host != null && (o.host.isBlank() || o.host.matches(".*[\\s/].*"))) {
+            throw new UsageException("--host wants this node's IP address, not '" + o.host + "'");
         }
         if (o.consolePassword.isEmpty()) {
             throw new UsageException("the console password must not be empty");
@@ -203,7 +212,9 @@ public final class Main {
             System.err.println("fluvia: " + e.getMessage());
             return 1;
         }
-        return new Main.Node(home, configFile, o.envOnly, config, console, o.consolePassword).run();
+        Node node = new Main.Node(home, configFile, o.envOnly, config, console, o.consolePassword);
+        node.host = o.host;
+        return node.run();
     }
 
     /** The configuration the node runs: -e, the file or the built-in default, SRS_* over it. */
@@ -240,6 +251,8 @@ public final class Main {
         private final CountDownLatch cleanedUp = new CountDownLatch(1);
         private volatile Framework framework;
         private Path pidFile;
+        /** --host: the config bundle binds bare-port listens to it (framework property fluvia.host). */
+        String host;
 
         Node(Path home, Path configFile, boolean envOnly, SrsConfig config, String[] console, String consolePassword) {
             this.home = home;
@@ -312,6 +325,9 @@ public final class Main {
             p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
             p.put("felix.log.level", "1");
             p.put("fluvia.home", home.toString());
+            if (host != null) {
+                p.put("fluvia.host", host.trim());
+            }
             if (configFile != null) {
                 p.put("fluvia.config", configFile.toString());
             }
