@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.fluvia.config.srs.ConfigReloader;
+import org.fluvia.config.srs.ConfigurationSpec;
 import org.fluvia.config.srs.SrsConfig;
 import org.fluvia.config.srs.SrsConfigCheck;
 import org.fluvia.config.srs.SrsConfigException;
 import org.fluvia.config.srs.SrsConfigParser;
 import org.fluvia.config.srs.SrsTranslator;
+import org.fluvia.config.srs.Translation;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -45,13 +47,15 @@ public final class Main {
     static final long STOP_TIMEOUT_MS = 30_000;
 
     private static final String USAGE = String.join(System.lineSeparator(),
-            "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--host IP] [--console HOST:PORT|off] [--console-password PW]",
+            "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--host IP] [--role NAME] [--console HOST:PORT|off] [--console-password PW]",
             "  -c FILE                  the SRS configuration file (default: the built-in default configuration)",
             "  -t                       test the configuration (with the SRS_* variables over it) and exit (0 when valid)",
             "  -v, -V                   print the version and exit",
             "  -h                       print this help and exit",
             "  -e                       configure from the environment only: SRS's defaults and the SRS_* variables",
             "                           (e.g. SRS_LISTEN=1935, SRS_HTTP_SERVER_ENABLED=on, SRS_VHOST_HLS_ENABLED=on)",
+            "  --role NAME              origin, origin-noforward, edge or all-in-one: the feature bundles to start",
+            "                           (default: edge for cluster mode remote, origin for forward, else all-in-one)",
             "  --host IP                this node's host address: a listen given as a bare port binds IP:port (env FLUVIA_HOST)",
             "  --console HOST:PORT|off  the Web Console address (default " + DEFAULT_CONSOLE + "; env FLUVIA_CONSOLE)",
             "  --console-password PW    the Web Console password of user admin (default admin; env FLUVIA_CONSOLE_PASSWORD)",
@@ -87,6 +91,7 @@ public final class Main {
         boolean help;
         boolean envOnly;
         String host;
+        String role;
         String console;
         String consolePassword;
     }
@@ -113,11 +118,14 @@ public final class Main {
                 case "-v", "-V" -> o.version = true;
                 case "-h", "--help" -> o.help = true;
                 case "-e" -> o.envOnly = true;
+                case "--role" -> o.role = value(args, ++i, a);
                 case "--host" -> o.host = value(args, ++i, a);
                 case "--console" -> o.console = value(args, ++i, a);
                 case "--console-password" -> o.consolePassword = value(args, ++i, a);
                 default -> {
-                    if (a.startsWith("--host=")) {
+                    if (a.startsWith("--role=")) {
+                        o.role = a.substring("--role=".length());
+                    } else if (a.startsWith("--host=")) {
                         o.host = a.substring("--host=".length());
                     } else if (a.startsWith("--console=")) {
                         o.console = a.substring("--console=".length());
@@ -204,16 +212,24 @@ public final class Main {
         }
 
         SrsConfig config;
+        Translation translation;
         try {
             config = readConfig(o.envOnly, configFile, env);
             // the same checks as the config bundle's: a bad value stops us before anything starts
-            SrsTranslator.translate(config);
+            translation = SrsTranslator.translate(config);
         } catch (SrsConfigException e) {
             System.err.println("fluvia: " + e.getMessage());
             return 1;
         }
         Node node = new Main.Node(home, configFile, o.envOnly, config, console, o.consolePassword);
         node.host = o.host;
+        try {
+            node.role = LaunchRole.choose(home.resolve("bundle"), o.role, translation.configurations().stream()
+                    .filter(ConfigurationSpec::isFactory).map(ConfigurationSpec::factoryPid).toList());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("fluvia: " + e.getMessage());
+            return 2;
+        }
         return node.run();
     }
 
@@ -253,6 +269,8 @@ public final class Main {
         private Path pidFile;
         /** --host: the config bundle binds bare-port listens to it (framework property fluvia.host). */
         String host;
+        /** The feature bundles to start; null (no console bundle): all. */
+        LaunchRole role;
 
         Node(Path home, Path configFile, boolean envOnly, SrsConfig config, String[] console, String consolePassword) {
             this.home = home;
@@ -305,7 +323,7 @@ public final class Main {
                 List<Bundle> installed = installBundles(framework);
                 framework.start();
                 startBundles(installed);
-                log("INFO", "Fluvia started: " + installed.size() + " bundles");
+                log("INFO", "Fluvia started: " + installed.size() + " bundles" + (role == null ? "" : ", role " + role));
                 FrameworkEvent event = framework.waitForStop(0);
                 return switch (event.getType()) {
                     case FrameworkEvent.STOPPED, FrameworkEvent.STOPPED_SYSTEM_REFRESHED -> 0;
@@ -327,6 +345,9 @@ public final class Main {
             p.put("fluvia.home", home.toString());
             if (host != null) {
                 p.put("fluvia.host", host.trim());
+            }
+            if (role != null) {
+                p.put(LaunchRole.PROPERTY, role.name());
             }
             if (configFile != null) {
                 p.put("fluvia.config", configFile.toString());
@@ -400,6 +421,9 @@ public final class Main {
             for (Bundle b : bundles) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                     continue;
+                }
+                if (role != null && !role.starts(b.getSymbolicName())) {
+                    continue; // not in the role: the console's RoleService starts it when the role changes
                 }
                 try {
                     b.start();
