@@ -90,7 +90,9 @@ class SrsConfigLoaderTest {
         assertEquals("org.fluvia.http.flv", cm.factoryPids.get("org.fluvia.http.flv~__defaultVhost__"));
         assertEquals(10.0, cm.store.get("org.fluvia.hls~__defaultVhost__").get("hls_fragment"));
         assertEquals("org.fluvia.hls", cm.factoryPids.get("org.fluvia.hls~__defaultVhost__"));
-        assertEquals(5, cm.store.size());
+        assertArrayEquals(new String[] {"1985"}, (String[]) cm.store.get("org.fluvia.http.server~api").get("listen"));
+        assertEquals(true, cm.store.get("org.fluvia.http.api").get("crossdomain"));
+        assertEquals(7, cm.store.size());
     }
 
     @Test

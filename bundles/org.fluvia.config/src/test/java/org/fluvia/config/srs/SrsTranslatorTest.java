@@ -451,6 +451,9 @@ class SrsTranslatorTest {
         assertEquals(10.0, hls(t, "__defaultVhost__").get("hls_fragment"));
         assertEquals(60.0, hls(t, "__defaultVhost__").get("hls_window"));
         assertEquals("./objs/nginx/html", hls(t, "__defaultVhost__").get("hls_path"));
-        assertEquals(5, t.configurations().size());
+        // RTMP server, vhost, HTTP server, HTTP-FLV, HLS, and the HTTP API (its listener and its settings)
+        assertEquals(7, t.configurations().size());
+        assertTrue(t.configurations().stream().anyMatch(c -> "api".equals(c.name()) && "org.fluvia.http.server".equals(c.factoryPid())
+                && java.util.Arrays.equals(new String[] {"1985"}, (String[]) c.properties().get("listen"))), "the API listens on 1985");
     }
 }
