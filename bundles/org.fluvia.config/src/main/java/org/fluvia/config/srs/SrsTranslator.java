@@ -201,7 +201,7 @@ public final class SrsTranslator {
             }
             if (!vhostNames.containsKey(DEFAULT_VHOST)) {
                 vhosts.add(vhostSpec(DEFAULT_VHOST, DEFAULT_GOP_CACHE, DEFAULT_QUEUE_LENGTH,
-                        DEFAULT_TIME_JITTER));
+                        DEFAULT_TIME_JITTER, null));
             }
             if (httpServer != null && httpServer.spec() != null) {
                 for (String rtmpAddress : listen) {
@@ -407,10 +407,12 @@ public final class SrsTranslator {
             SrsDirective gop = settings.get("gop_cache");
             SrsDirective queue = settings.get("queue_length");
             SrsDirective jitter = settings.get("time_jitter");
+            SrsDirective mwLatency = settings.get("mw_latency");
             ConfigurationSpec spec = vhostSpec(name,
                     gop == null ? DEFAULT_GOP_CACHE : onOff(gop),
                     queue == null ? DEFAULT_QUEUE_LENGTH : positiveSeconds(queue),
-                    jitter == null ? DEFAULT_TIME_JITTER : oneOf(jitter, TIME_JITTERS));
+                    jitter == null ? DEFAULT_TIME_JITTER : oneOf(jitter, TIME_JITTERS),
+                    mwLatency == null ? null : wholeNumber(mwLatency, 0, 10_000));
             if (!enabled) {
                 return new Vhost(name, null, List.of(), List.of());
             }
@@ -884,13 +886,17 @@ public final class SrsTranslator {
             return ConfigurationSpec.factory(HLS_FACTORY_PID, vhost, p);
         }
 
+        /** @param mwLatency SRS's merged-write window in ms, or null for the hub's low-latency default */
         private static ConfigurationSpec vhostSpec(String name, boolean gopCache, double queueLength,
-                String timeJitter) {
+                String timeJitter, Integer mwLatency) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("vhost", name);
             p.put("gop_cache", gopCache);
             p.put("queue_length", queueLength);
             p.put("time_jitter", timeJitter);
+            if (mwLatency != null) {
+                p.put("mw_latency", mwLatency);
+            }
             p.put(SOURCE_KEY, SOURCE_VALUE);
             return ConfigurationSpec.factory(VHOST_FACTORY_PID, name, p);
         }
@@ -899,7 +905,7 @@ public final class SrsTranslator {
             Map<String, SrsDirective> seen = new HashMap<>();
             for (SrsDirective p : play.children()) {
                 switch (p.name()) {
-                    case "gop_cache", "queue_length", "time_jitter" -> {
+                    case "gop_cache", "queue_length", "time_jitter", "mw_latency" -> {
                         if (first(seen, p)) {
                             settings.put(p.name(), p);
                         }

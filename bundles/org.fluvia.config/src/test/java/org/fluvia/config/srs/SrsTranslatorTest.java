@@ -199,14 +199,14 @@ class SrsTranslatorTest {
         Translation t = translate("""
                 listen 1935;
                 rtc_server { enabled on; bogus { deeper x; } }
-                vhost a { refer x; refer y; play { mw_latency 100; } }
+                vhost a { refer x; refer y; play { mr on; } }
                 vhost b { refer z; }
                 rtc_server { enabled off; }
                 """);
         assertEquals(List.of(
                 "t.conf:2: directive 'rtc_server' is not implemented yet; ignored",
                 "t.conf:3: directive 'vhost.refer' is not implemented yet; ignored",
-                "t.conf:3: directive 'vhost.play.mw_latency' is not implemented yet; ignored"), t.warnings());
+                "t.conf:3: directive 'vhost.play.mr' is not implemented yet; ignored"), t.warnings());
         assertEquals(4, t.configurations().size()); // rtmp server, a, b, __defaultVhost__
     }
 
@@ -455,5 +455,21 @@ class SrsTranslatorTest {
         assertEquals(7, t.configurations().size());
         assertTrue(t.configurations().stream().anyMatch(c -> "api".equals(c.name()) && "org.fluvia.http.server".equals(c.factoryPid())
                 && java.util.Arrays.equals(new String[] {"1985"}, (String[]) c.properties().get("listen"))), "the API listens on 1985");
+    }
+
+    @Test
+    void playMwLatencyBecomesTheHubsBatchingWindow() throws Exception {
+        Translation t = SrsTranslator.translate(SrsConfigParser.parse(
+                "listen 1935;\nvhost __defaultVhost__ { play { mw_latency 350; } }\nvhost b.com { }\n", "mw.conf"));
+        assertEquals(List.of(), t.warnings());
+        java.util.Map<String, Object> a = t.configurations().stream().filter(c -> "__defaultVhost__".equals(c.name())
+                && "org.fluvia.media.core.vhost".equals(c.factoryPid())).findFirst().orElseThrow().properties();
+        assertEquals(350, a.get("mw_latency"));
+        java.util.Map<String, Object> b = t.configurations().stream().filter(c -> "b.com".equals(c.name())
+                && "org.fluvia.media.core.vhost".equals(c.factoryPid())).findFirst().orElseThrow().properties();
+        assertNull(b.get("mw_latency"), "absent: the hub's low-latency default applies");
+        SrsConfigException e = org.junit.jupiter.api.Assertions.assertThrows(SrsConfigException.class, () -> SrsTranslator.translate(
+                SrsConfigParser.parse("listen 1935;\nvhost v { play { mw_latency -5; } }\n", "bad.conf")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bad.conf:2") && e.getMessage().contains("mw_latency"), e.getMessage());
     }
 }
