@@ -167,9 +167,31 @@ public class RtmpServer {
         listeners.clear();
     }
 
+    /** Fired at every session when the server stops: players and publishers are told before the close. */
+    static final Object STOPPING = new Object() {
+        @Override
+        public String toString() {
+            return "rtmp-server-stopping";
+        }
+    };
+
     @Deactivate
     void deactivate() {
         closeListeners();
+        // Tell every client (players: NetStream.Play.Stop, publishers: NetStream.Unpublish.Success), then
+        // close; the sessions close themselves once that is flushed, the group close below is the bound.
+        for (Channel ch : channels) {
+            ch.pipeline().fireUserEventTriggered(STOPPING);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+        while (!channels.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.info("RTMP server stopped");
     }

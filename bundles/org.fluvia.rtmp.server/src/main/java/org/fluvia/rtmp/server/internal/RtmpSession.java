@@ -106,6 +106,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (evt instanceof HandshakeCompleteEvent) {
             state = State.CONNECTING;
             LOG.debug("{} handshake done", tag());
+        } else if (evt == RtmpServer.STOPPING) {
+            serverStopping();
         } else if (evt instanceof IdleStateEvent) {
             LOG.warn("{} closing: no data for {} s ({})", tag(), state == State.PUBLISHING ? publishTimeoutSeconds : "the handshake timeout",
                     state == State.PUBLISHING ? "publisher idle" : "handshake or connect not completed");
@@ -150,6 +152,20 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         } finally {
             m.release();
         }
+    }
+
+    /** The node or the RTMP bundle stops: say so to this client, then close. */
+    private void serverStopping() {
+        if (player != null) {
+            player.drain();
+            writeStatus(player.streamId, "NetStream.Play.Stop", "The server is stopping.");
+            ctx.write(UserControl.streamEof(player.streamId));
+        } else if (publication != null) {
+            ctx.write(StatusObjects.onStatus("status", "NetStream.Unpublish.Success", "The server is stopping.")
+                    .toMessage(ctx.alloc(), CSID_STATUS, currentStreamId()));
+        }
+        LOG.info("{} closing: the server is stopping", tag());
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
     }
 
     private void onCommand(Command c) {
