@@ -1,0 +1,78 @@
+package org.fluvia.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatsTest {
+
+    private static ByteBuf video(int first, int packetType) {
+        return Unpooled.wrappedBuffer(new byte[] {(byte) first, (byte) packetType, 0, 0, 0, 1, 2, 3});
+    }
+
+    @Test
+    void latencyIsSampledOnlyForFramesSentAfterTheFirstFrameArrived() {
+        SendTimes sent = new SendTimes();
+        Histogram latency = new Histogram();
+        ClientStats c = new ClientStats(ClientStats.Kind.RTMP, 0, 0, 0);
+        sent.put(0, 0, 1_000_000L);    // GOP-cache frames, sent long before the player joined
+        sent.put(0, 40, 2_000_000L);
+        sent.put(0, 80, 100_000_000L); // sent after the first frame arrived
+
+        c.onVideo(0, video(0x17, 0), 50_000_000L, sent, latency);   // sequence header: not a frame
+        c.onVideo(0, video(0x17, 1), 51_000_000L, sent, latency);   // first frame (keyframe)
+        c.onVideo(40, video(0x27, 1), 52_000_000L, sent, latency);  // burst: not sampled
+        c.onVideo(80, video(0x27, 1), 112_000_000L, sent, latency); // 12 ms after it was sent
+        c.onVideo(60, video(0x27, 1), 113_000_000L, sent, latency); // regression, unmatched
+
+        assertEquals(4, c.videoFrames);
+        assertEquals(51_000_000L, c.firstKeyNanos);
+        assertEquals(1, latency.count());
+        assertEquals(12, latency.percentile(50));
+        assertEquals(1, c.regressions);
+        assertEquals(1, c.unmatched);
+        assertNull(c.failure());
+    }
+
+    @Test
+    void aGapOverTwoSecondsIsAStallAndAStallFailsTheClient() {
+        ClientStats c = new ClientStats(ClientStats.Kind.FLV, 0, 0, 0);
+        c.onVideo(0, video(0x17, 1), 1_000_000_000L, null, new Histogram());
+        c.onMedia(2_500_000_000L);
+        assertNull(c.failure());
+        c.onMedia(5_000_000_000L);
+        assertEquals(1, c.stalls);
+        assertEquals("stalled", c.failure());
+        assertEquals("no keyframe", new ClientStats(ClientStats.Kind.RTMP, 1, 0, 0).failure());
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        assertEquals(2.0, Percentiles.of(new double[] {4, 1, -1, 3, 2}, 50));
+        assertEquals(4.0, Percentiles.of(new double[] {4, 1, 3, 2}, 95));
+        assertEquals(-1.0, Percentiles.of(new double[] {-1}, 50));
+        Histogram h = new Histogram();
+        for (int i = 1; i <= 100; i++) {
+            h.record(i);
+        }
+        assertEquals(50, h.percentile(50));
+        assertEquals(99, h.percentile(99));
+    }
+
+    @Test
+    void hlsPlaylistAndProcStatParsing() {
+        HlsPoller.Playlist p = HlsPoller.Playlist.parse("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\r\n"
+                + "#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2.000,\nbench-7.ts\n#EXTINF:2.000,\nbench-8.ts\n");
+        assertEquals(2.0, p.targetDuration());
+        assertEquals(List.of("bench-7.ts", "bench-8.ts"), p.segments());
+        HlsPoller poller = new HlsPoller(null, null, "h", "/live/bench.m3u8");
+        assertEquals("/live/bench-7.ts", poller.resolve("bench-7.ts"));
+        assertEquals("/x/y.ts", poller.resolve("http://127.0.0.1:8080/x/y.ts"));
+        assertEquals(1234 + 56, ProcSampler.parseCpuTicks(
+                "42 (java (x) y) S 1 42 42 0 -1 4194560 100 0 0 0 1234 56 0 0 20 0 30 0 500 0 0"));
+    }
+}
