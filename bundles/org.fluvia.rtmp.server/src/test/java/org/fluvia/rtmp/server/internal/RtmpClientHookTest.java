@@ -9,6 +9,7 @@ import org.fluvia.media.api.ClientHook;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Components;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class RtmpClientHookTest {
 
     @Test
     void refusedPublishFailsWithRejectedAndAllowedOneStarts() throws Exception {
-        Configs.call(node.clients, "addHook", hook, Map.of("service.id", 1L));
+        Components.call(node.clients, "addHook", hook, Map.of("service.id", 1L));
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> client.publish(node.url("live", "secret")).get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("NetStream.Publish.Rejected"), e.getCause().getMessage());

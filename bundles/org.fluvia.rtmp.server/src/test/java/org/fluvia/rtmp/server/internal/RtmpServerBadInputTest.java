@@ -13,6 +13,7 @@ import org.fluvia.codec.rtmp.MessageType;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Ffmpeg;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

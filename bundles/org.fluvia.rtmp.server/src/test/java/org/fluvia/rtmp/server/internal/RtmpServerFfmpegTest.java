@@ -9,6 +9,7 @@ import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.MediaListener;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Ffmpeg;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
