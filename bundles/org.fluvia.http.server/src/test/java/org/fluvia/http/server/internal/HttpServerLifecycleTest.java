@@ -1,5 +1,8 @@
 package org.fluvia.http.server.internal;
 
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Leaks;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 import org.junit.jupiter.api.Test;
 
@@ -15,15 +18,15 @@ class HttpServerLifecycleTest {
 
     @Test
     void stopAndStartFiveTimesOnOnePortFreesThePortAndConnectionsEachTime() throws Exception {
-        int port = TestServer.freePort();
+        int port = Ports.freePort();
         NettyEventLoops loops = new NettyEventLoops();
-        Configs.call(loops, "activate", Configs.of(NettyEventLoops.Config.class, Map.of()));
+        Components.call(loops, "activate", Components.config(NettyEventLoops.Config.class, Map.of()));
         try {
             int threadsBefore = -1;
             for (int i = 0; i < 5; i++) {
                 HttpServerComponent server = new HttpServerComponent();
                 server.loops = loops;
-                server.activate(Configs.of(HttpServerComponent.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + port})));
+                server.activate(Components.config(HttpServerComponent.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + port})));
                 try (RawClient c = new RawClient(port)) {
                     assertEquals(404, c.get("/x").status());
                     server.deactivate();
@@ -37,9 +40,9 @@ class HttpServerLifecycleTest {
                 }
             }
         } finally {
-            Configs.call(loops, "deactivate");
+            Components.call(loops, "deactivate");
         }
-        TestServer.assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     /**
@@ -75,7 +78,7 @@ class HttpServerLifecycleTest {
     @Test
     void aPortInUseFailsActivationAndLeavesNothingBound() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            int free = TestServer.freePort();
+            int free = Ports.freePort();
             Map<String, Object> cfg = Map.of("listen", new String[]{"127.0.0.1:" + free, "127.0.0.1:" + taken.getLocalPort()});
             assertThrows(Exception.class, () -> new TestServer(cfg));
             try (ServerSocket probe = new ServerSocket()) {
