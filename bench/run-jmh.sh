@@ -43,7 +43,7 @@ REPORT="$WORK/report.md"
   echo "| benchmark | parameters | score | ± (99.9%) | unit |"
   echo "|---|---|---:|---:|---|"
   # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"[,"Param: x"...]
-  tail -n +2 "$WORK/jmh.csv" | tr -d '"' | awk -F, '{
+  tail -n +2 "$WORK/jmh.csv" | tr -d '"\r' | awk -F, '{
     name=$1; sub(/^org\.fluvia\.bench\.jmh\./, "", name);
     params=""; for (i = 8; i <= NF; i++) if ($i != "") params = params (params == "" ? "" : ", ") $i;
     printf "| %s | %s | %.1f | %.1f | %s |\n", name, (params == "" ? "—" : "chunkSize=" params), $5, $6, $7 }'
