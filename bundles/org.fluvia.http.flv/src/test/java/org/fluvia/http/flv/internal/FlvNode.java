@@ -5,10 +5,10 @@ import org.fluvia.http.server.internal.HttpServerComponent;
 import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,8 +25,8 @@ final class FlvNode implements AutoCloseable {
     private final Map<String, Object> routeProps = new HashMap<>();
 
     FlvNode(Map<String, Object> flvConfig) throws Exception {
-        rtmpPort = freePort();
-        httpPort = freePort();
+        rtmpPort = Ports.freePort();
+        httpPort = Ports.freePort();
         Components.activate(loops, Map.of());
         VhostPlayConfig vhost = new VhostPlayConfig();
         Components.activate(vhost, Map.of());
@@ -57,12 +57,6 @@ final class FlvNode implements AutoCloseable {
 
     String flvUrl(String path) {
         return "http://127.0.0.1:" + httpPort + path;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.fluvia.http.flv.internal;
 
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class HttpFlvTest {
         if (node != null) {
             node.close();
         }
-        assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     private Process track(Process p) {
@@ -154,17 +156,5 @@ class HttpFlvTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());
         assertTrue(node.hub.stream(StreamKey.of("live", "swap")).isPublished(), "the RTMP publish is unaffected");
-    }
-
-    static void assertNoLeakReported() throws Exception {
-        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/http-flv-test.log"));
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-        }
-        if (Files.exists(log)) {
-            assertFalse(Files.readString(log).contains("LEAK:"), "Netty reported a leak: see " + log);
-        }
     }
 }
