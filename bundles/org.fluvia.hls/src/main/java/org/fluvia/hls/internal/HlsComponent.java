@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -38,6 +39,14 @@ import java.util.function.Supplier;
 /**
  * HLS for one vhost (SRS {@code vhost { hls { ... } }}): a muxer per published stream, cutting
  * MPEG-TS segments on the stream's own timeline into hls_path and keeping each stream's m3u8 window.
+ *
+ * <p>A configuration change (a SIGHUP reload, the Web Console) is applied by {@link #modified(Config)}
+ * without re-activating: a change of hls_fragment, hls_window, hls_td_ratio, hls_wait_keyframe,
+ * hls_cleanup or hls_dispose reaches the running muxers, which keep their subscriptions, playlists and
+ * files; the new segment rule applies from each stream's next segment boundary and the numbering
+ * continues (see {@link Segmenter} for what that means for segments across nodes). A change of vhost,
+ * hls_path, hls_m3u8_file or hls_ts_file restarts the muxers as a re-activation does: the old files are
+ * deleted and the streams are muxed afresh under the new names.
  */
 @Component(configurationPid = HlsComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {StreamObserver.class, HttpRoute.class},
@@ -91,10 +100,10 @@ public class HlsComponent implements StreamObserver, HttpRoute {
     ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private volatile HlsSettings settings;
-    private ScheduledThreadPoolExecutor mux;
-    private ThreadPoolExecutor io;
-    private ScheduledFuture<?> sweeper;
-    PlaylistRequests requests;
+    private volatile ScheduledThreadPoolExecutor mux;
+    private volatile ThreadPoolExecutor io;
+    private volatile ScheduledFuture<?> sweeper;
+    volatile PlaylistRequests requests;
     /** See {@link HlsSettings#onDemandIdleMs()}; tests shorten it. */
     volatile long onDemandIdleMs;
     final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
@@ -109,8 +118,7 @@ public class HlsComponent implements StreamObserver, HttpRoute {
                 new DefaultThreadFactory(name + "-io", true));
         requests = new PlaylistRequests(this, settings);
         onDemandIdleMs = settings.onDemandIdleMs();
-        long sweep = Math.min(5000, settings.fragmentMs());
-        sweeper = mux.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        sweeper = scheduleSweep(settings);
         LOG.info("hls [{}]: fragment {} s, window {} s, into {}", settings.vhost(), settings.fragmentMs() / 1000.0,
                 settings.windowMs() / 1000.0, settings.path().toAbsolutePath());
         for (Stream s : registry.streams()) {
@@ -118,6 +126,56 @@ public class HlsComponent implements StreamObserver, HttpRoute {
                 streamPublished(s);
             }
         }
+    }
+
+    private ScheduledFuture<?> scheduleSweep(HlsSettings s) {
+        long sweep = Math.min(5000, s.fragmentMs());
+        return mux.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A changed configuration, applied without dropping a stream where it can be (see the class
+     * comment). An invalid one throws, and DS then deactivates the component, as it would not have
+     * activated with it.
+     */
+    @Modified
+    void modified(Config config) {
+        HlsSettings next = HlsSettings.of(config);
+        HlsSettings old = settings;
+        if (next.equals(old)) {
+            return;
+        }
+        if (!HlsStream.sameFiles(old, next)) {
+            LOG.info("hls [{}]: vhost, hls_path or a file name template changed; restarting its muxers", old.vhost());
+            stop(false);
+            activate(config);
+            return;
+        }
+        settings = next;
+        PlaylistRequests r = requests;
+        if (r.waitMs == old.firstPlaylistWaitMs()) {
+            r.waitMs = next.firstPlaylistWaitMs();
+        }
+        if (onDemandIdleMs == old.onDemandIdleMs()) {
+            onDemandIdleMs = next.onDemandIdleMs();
+        }
+        if (next.fragmentMs() != old.fragmentMs()) {
+            sweeper.cancel(false);
+            try {
+                sweeper = scheduleSweep(next);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("hls [{}]: stopped; not rescheduling the sweep", next.vhost());
+            }
+        }
+        LOG.info("hls [{}]: configuration changed live: fragment {} s, window {} s, td_ratio {}, wait_keyframe {}, "
+                        + "cleanup {}, dispose {} s; {} running muxers follow from their next segment",
+                next.vhost(), next.fragmentMs() / 1000.0, next.windowMs() / 1000.0, next.tdRatio(), next.waitKeyframe(),
+                next.cleanup(), next.disposeMs() / 1000.0, streams.size());
+        execute(() -> {
+            for (HlsStream s : streams.values()) {
+                s.settings(next);
+            }
+        });
     }
 
     /**
@@ -208,7 +266,8 @@ public class HlsComponent implements StreamObserver, HttpRoute {
     /** The stream's muxer, made if there is none (not subscribed yet). Any thread. */
     HlsStream streamFor(StreamKey key, boolean onDemand) {
         return streams.compute(key, (k, s) -> s != null && !s.isGone() ? s
-                : new HlsStream(k, settings, registry, mux, io, encoders.get(), alloc, onDemand, gone -> streams.remove(k, gone)));
+                : new HlsStream(k, settings, registry, mux, io, encoders.get(), alloc, onDemand, gone -> streams.remove(k, gone),
+                        this::settings));
     }
 
     void execute(Runnable task) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One stream's HLS muxer: a hub reader that feeds the {@link Segmenter}, keeps the {@link Playlist}
@@ -42,7 +43,10 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
     }
 
     final StreamKey key;
-    private final HlsSettings settings;
+    /** Changed only by {@link #settings(HlsSettings)}, on the mux executor. */
+    private volatile HlsSettings settings;
+    /** The component's settings now: checked at each batch of messages, so a change is never missed. */
+    private final Supplier<HlsSettings> latest;
     private final StreamRegistry registry;
     private final ScheduledExecutorService mux;
     private final Executor io;
@@ -59,6 +63,8 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
     volatile boolean onDemand;
     private Subscription subscription;
     private ScheduledFuture<?> disposeTimer;
+    /** When the release timer was started (System.nanoTime()), so a changed hls_dispose counts from the unpublish. */
+    private long releaseStartNanos;
     private volatile boolean gone;
     private boolean published;
 
@@ -67,9 +73,11 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
     final Set<PlaylistWaiter> waiters = ConcurrentHashMap.newKeySet();
 
     HlsStream(StreamKey key, HlsSettings settings, StreamRegistry registry, ScheduledExecutorService mux, Executor io,
-              SegmentEncoder encoder, ByteBufAllocator alloc, boolean onDemand, Consumer<HlsStream> onGone) {
+              SegmentEncoder encoder, ByteBufAllocator alloc, boolean onDemand, Consumer<HlsStream> onGone,
+              Supplier<HlsSettings> latest) {
         this.key = key;
         this.settings = settings;
+        this.latest = latest;
         this.registry = registry;
         this.mux = mux;
         this.io = io;
@@ -137,8 +145,43 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
         LOG.info("[{}] hls: muxing into {}", key, playlistFile);
     }
 
+    /**
+     * Applies changed settings to the running muxer (on the mux executor), keeping the subscription,
+     * the playlist and its files: hls_fragment, hls_td_ratio and hls_wait_keyframe from the next
+     * segment boundary (see {@link Segmenter}), hls_window when the next segment is added, hls_cleanup
+     * to segments leaving the window from now on, hls_dispose to a pending release (counted from the
+     * unpublish). Settings that name other files (vhost, hls_path, the templates) are not applied here:
+     * the component restarts its muxers for those.
+     */
+    void settings(HlsSettings next) {
+        HlsSettings old = settings;
+        if (next == old || gone || !sameFiles(old, next)) {
+            return;
+        }
+        settings = next;
+        segmenter.settings(next);
+        playlist.windowMs(next.windowMs());
+        if (disposeTimer != null && next.disposeMs() != old.disposeMs()) {
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releaseStartNanos);
+            disposeTimer.cancel(false);
+            disposeTimer = null;
+            startReleaseTimer(Math.max(0, releaseDelayMs() - elapsed));
+        }
+        LOG.debug("[{}] hls: settings changed to {}", key, next);
+    }
+
+    /** Whether two settings write the same files (what a live change can keep). */
+    static boolean sameFiles(HlsSettings a, HlsSettings b) {
+        return a.vhost().equals(b.vhost()) && a.path().equals(b.path()) && a.m3u8Template().equals(b.m3u8Template())
+                && a.tsTemplate().equals(b.tsTemplate());
+    }
+
     @Override
     public void onMessages(Subscription sub) {
+        HlsSettings now = latest.get();
+        if (now != settings) {
+            settings(now);
+        }
         MediaMessage m;
         while ((m = sub.poll()) != null) {
             try {
@@ -231,7 +274,15 @@ final class HlsStream implements StreamReader, Segmenter.Listener {
      */
     private void scheduleRelease() {
         cancelDispose();
-        long delay = settings.disposeMs() > 0 ? settings.disposeMs() : RELEASE_MS;
+        releaseStartNanos = System.nanoTime();
+        startReleaseTimer(releaseDelayMs());
+    }
+
+    private long releaseDelayMs() {
+        return settings.disposeMs() > 0 ? settings.disposeMs() : RELEASE_MS;
+    }
+
+    private void startReleaseTimer(long delay) {
         disposeTimer = mux.schedule(() -> {
             disposeTimer = null;
             Subscription sub = subscription;

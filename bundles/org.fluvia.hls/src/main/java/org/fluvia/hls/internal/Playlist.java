@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class Playlist {
 
-    private final long windowMs;
+    private long windowMs;
     private final ArrayDeque<Segment> window = new ArrayDeque<>();
     private List<Segment> leaving = new ArrayList<>();
     private long windowDurationMs;
@@ -19,6 +19,14 @@ final class Playlist {
     private long targetDurationS;
 
     Playlist(long windowMs) {
+        this.windowMs = windowMs;
+    }
+
+    /**
+     * A changed hls_window: the window is recomputed when the next segment is added (segments that
+     * then leave it are kept one more segment's time, as always).
+     */
+    void windowMs(long windowMs) {
         this.windowMs = windowMs;
     }
 

@@ -23,6 +23,18 @@ import org.slf4j.LoggerFactory;
  * {@value #TIMELINE_START_MS} ms into the timeline (the hub starts every publication at 0) starts
  * segment 0 at once rather than waiting a whole slot.
  *
+ * <p><b>Settings changed while running</b> ({@link #settings(HlsSettings)}: hls_fragment, hls_td_ratio,
+ * hls_wait_keyframe) apply from the next segment boundary: the open segment is still cut by the rule it
+ * was opened with, and the segment that follows is opened with the new one. At a change of hls_fragment
+ * the numbering continues: that segment is numbered previous + 1 (neither a jump, which would break the
+ * playlist's media sequence, nor a step back, which would repeat a name), and from there counts slots of
+ * the new length ({@code floor(t / F_new) + offset}). What nodes muxing the same stream share after a
+ * change: the cuts are the same again from the second segment after each applied it (the first is cut
+ * on the new grid from wherever the old one left it); the numbers are not when the nodes applied the
+ * change at different moments (a SIGHUP sent to each in turn) or one started after it: they then differ
+ * by a constant for the rest of the publication, as numbers differ between nodes that saw different
+ * republishes. A player that stays on one node sees continuous numbering either way.
+ *
  * <p>Not thread-safe: one stream's reader thread drives it.
  */
 final class Segmenter {
@@ -40,9 +52,13 @@ final class Segmenter {
         void segmentClosed(long seq, long startMs, long durationMs, boolean discontinuity, ByteBuf data);
     }
 
-    private final long fragmentMs;
-    private final long maxDurationMs;
-    private final boolean waitKeyframe;
+    private long fragmentMs;
+    private long maxDurationMs;
+    private boolean waitKeyframe;
+    /** Settings to apply at the next segment boundary; null when none are waiting. */
+    private HlsSettings pending;
+    /** hls_fragment changed: the next segment is numbered previous + 1 and the offset rebased on it. */
+    private boolean rebase;
     private final SegmentEncoder encoder;
     private final ByteBufAllocator alloc;
     private final Listener listener;
@@ -72,12 +88,48 @@ final class Segmenter {
     /** @param name the stream, for log lines */
     Segmenter(Object name, HlsSettings settings, SegmentEncoder encoder, ByteBufAllocator alloc, Listener listener) {
         this.name = name;
-        this.fragmentMs = settings.fragmentMs();
-        this.maxDurationMs = Math.round(settings.fragmentMs() * settings.tdRatio());
-        this.waitKeyframe = settings.waitKeyframe();
+        apply(settings);
         this.encoder = encoder;
         this.alloc = alloc;
         this.listener = listener;
+    }
+
+    private void apply(HlsSettings settings) {
+        if (fragmentMs != 0 && settings.fragmentMs() != fragmentMs) {
+            rebase = true;
+        }
+        this.fragmentMs = settings.fragmentMs();
+        this.maxDurationMs = Math.round(settings.fragmentMs() * settings.tdRatio());
+        this.waitKeyframe = settings.waitKeyframe();
+    }
+
+    /**
+     * New settings (a configuration change): they apply at the next segment boundary, or at once when
+     * no segment is open. See the class comment for the numbering.
+     */
+    void settings(HlsSettings next) {
+        if (data == null) {
+            pending = null;
+            apply(next);
+        } else {
+            pending = next;
+        }
+    }
+
+    /** The fragment length in force now (the open segment's rule), ms. */
+    long fragmentMs() {
+        return fragmentMs;
+    }
+
+    private void applyPending() {
+        if (pending != null) {
+            if (pending.fragmentMs() != fragmentMs) {
+                LOG.info("[{}] hls: segments are {} s from here (were {} s)", name, pending.fragmentMs() / 1000.0,
+                        fragmentMs / 1000.0);
+            }
+            apply(pending);
+            pending = null;
+        }
     }
 
     /** A (re)publish starts a new run: its first segment is marked as a discontinuity if any came before. */
@@ -190,6 +242,10 @@ final class Segmenter {
     }
 
     private void openSegment(long t) {
+        if (rebase && lastSeq >= 0) {
+            seqOffset = lastSeq + 1 - slot(t);
+        }
+        rebase = false;
         long s = slot(t) + seqOffset;
         if (s <= lastSeq) { // the timeline went back (a republish starts at 0 again): keep names unique
             seqOffset += lastSeq + 1 - s;
@@ -216,6 +272,7 @@ final class Segmenter {
         ByteBuf d = data;
         data = null;
         lastSeq = seq;
+        applyPending(); // the closed segment was cut by the old rule; the next one follows the new
         listener.segmentClosed(seq, startMs, Math.max(0, duration), discontinuity, d);
     }
 
@@ -225,5 +282,6 @@ final class Segmenter {
             data.release();
             data = null;
         }
+        applyPending();
     }
 }

@@ -63,6 +63,60 @@ class HlsComponentTest {
     }
 
     @Test
+    void aChangedFragmentAppliesToTheRunningMuxerWithoutDroppingIt() throws Exception {
+        Map<String, Object> cfg = new java.util.HashMap<>(Map.of("hls__fragment", 1.0, "hls__window", 10.0));
+        try (HubFixture f = new HubFixture(dir, cfg, Media.TextEncoder::new)) {
+            StreamKey key = StreamKey.of("live", "cam");
+            Path m3u8 = dir.resolve("live/cam.m3u8");
+            Publication p = f.publish("live", "cam");
+            HubFixture.send(p, Media.stream(5000, 1000), 50);
+            HubFixture.await("segment 3 listed", WAIT, () -> read(m3u8).contains("cam-3.ts"));
+            HlsStream muxer = f.hls.streams.get(key);
+            assertEquals(1, f.hub.stream(key).readerCount());
+
+            cfg.put("hls__fragment", 2.0);
+            cfg.put("hls__path", dir.toString());
+            f.hls.modified(Configs.of(HlsComponent.Config.class, cfg));
+            assertEquals(2000, f.hls.settings().fragmentMs());
+
+            HubFixture.send(p, Media.frames(5000, 15_000, 1000), 50);
+            HubFixture.await("segment 9 listed", WAIT, () -> read(m3u8).contains("cam-9.ts"));
+            String playlist = read(m3u8);
+            // 4 [4,5) cut by the 1 s rule; 5 [5,6) opened on the 2 s grid; then 2 s each. 10 s of window.
+            assertEquals(List.of("cam-4.ts", "cam-5.ts", "cam-6.ts", "cam-7.ts", "cam-8.ts", "cam-9.ts"), segmentNames(playlist));
+            assertTrue(playlist.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:4\n"), playlist);
+            assertTrue(playlist.contains("#EXTINF:1.000,\ncam-4.ts\n#EXTINF:1.000,\ncam-5.ts\n#EXTINF:2.000,\ncam-6.ts\n"
+                    + "#EXTINF:2.000,\ncam-7.ts\n#EXTINF:2.000,\ncam-8.ts\n#EXTINF:2.000,\ncam-9.ts\n"), playlist);
+            for (String name : segmentNames(playlist)) {
+                assertTrue(Files.exists(dir.resolve("live").resolve(name)), name + " is listed, so it is on disk");
+            }
+            assertTrue(read(dir.resolve("live/cam-6.ts")).startsWith("tables\nV key@6000\n"));
+            assertTrue(read(dir.resolve("live/cam-6.ts")).contains("V key@7000\n"), "a 2 s segment holds two GOPs");
+            assertEquals(1, f.hub.stream(key).readerCount(), "the muxer's subscription was kept");
+            assertTrue(muxer == f.hls.streams.get(key) && !muxer.isGone(), "the same muxer runs on");
+            assertTrue(p.stream().isPublished(), "the publish was not touched");
+            p.close();
+            HubFixture.await("last segment written at unpublish", WAIT, () -> read(m3u8).contains("cam-10.ts"));
+        }
+    }
+
+    @Test
+    void aChangedPathRestartsTheMuxersUnderTheNewNames() throws Exception {
+        try (HubFixture f = new HubFixture(dir, Map.of("hls__fragment", 1.0), Media.TextEncoder::new)) {
+            Publication p = f.publish("live", "cam");
+            HubFixture.send(p, Media.stream(3000, 1000), 50);
+            HubFixture.await("segment 1", WAIT, () -> read(dir.resolve("live/cam.m3u8")).contains("cam-1.ts"));
+            Path other = dir.resolve("other");
+            f.hls.modified(Configs.of(HlsComponent.Config.class, Map.of("hls__fragment", 1.0, "hls__path", other.toString())));
+            HubFixture.await("old files deleted", WAIT, () -> !Files.exists(dir.resolve("live/cam.m3u8")));
+            HubFixture.send(p, Media.frames(3000, 6000, 1000), 50);
+            HubFixture.await("muxed into the new path", WAIT, () -> read(other.resolve("live/cam.m3u8")).contains(".ts"));
+            assertEquals(1, f.hub.stream(StreamKey.of("live", "cam")).readerCount());
+            p.close();
+        }
+    }
+
+    @Test
     void aRepublishContinuesThePlaylistAfterADiscontinuity() throws Exception {
         try (HubFixture f = new HubFixture(dir, Map.of("hls__fragment", 1.0, "hls__window", 30.0), Media.TextEncoder::new)) {
             Path m3u8 = dir.resolve("live/cam.m3u8");

@@ -59,6 +59,19 @@ final class Media {
         return all;
     }
 
+    /**
+     * The same stream's frames from {@code fromMs} (inclusive, a multiple of 40) to {@code endMs}, without
+     * sequence headers: the continuation of {@link #stream(int, int)}.
+     */
+    static List<MediaMessage> frames(int fromMs, int endMs, int gopMs) {
+        List<MediaMessage> all = new ArrayList<>();
+        for (int t = fromMs; t < endMs; t += 40) {
+            all.add(t % gopMs == 0 ? key(t) : inter(t));
+            all.add(audio(t));
+        }
+        return all;
+    }
+
     /** Feeds each message and releases it, as a reader does. */
     static void feed(Segmenter s, List<MediaMessage> messages) {
         for (MediaMessage m : messages) {

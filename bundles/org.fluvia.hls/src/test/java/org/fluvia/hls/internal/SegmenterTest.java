@@ -38,6 +38,42 @@ class SegmenterTest {
     }
 
     @Test
+    void aChangedFragmentAppliesFromTheNextBoundaryAndTheNumberingContinues() {
+        Segmenter s = segmenter(2, Map.of());
+        s.publish();
+        Media.feed(s, Media.stream(5000, 1000)); // segments 0 [0,2) and 1 [2,4) closed; 2 open at 4 s
+        s.settings(Media.settings(4, 60, null, Map.of()));
+        assertEquals(2000, s.fragmentMs(), "the open segment keeps its rule");
+        Media.feed(s, Media.frames(5000, 21_000, 1000));
+        // 2 is cut by the old rule at 6 s; 3 opens at 6 s on the 4 s grid (slot 1 ends at 8 s); then 4 s each.
+        assertEquals(List.of(0L, 2000L, 4000L, 6000L, 8000L, 12_000L, 16_000L), cuts.starts());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L), cuts.seqs());
+        assertEquals(4000, s.fragmentMs());
+
+        // Shorter again while 7 [20, 24) is open: it still ends at 24 s; then 1 s each, and no jump to
+        // floor(24 s / 1 s) = 24: the numbers continue.
+        s.settings(Media.settings(1, 60, null, Map.of()));
+        Media.feed(s, Media.frames(21_000, 27_000, 1000));
+        s.unpublish();
+        assertEquals(List.of(0L, 2000L, 4000L, 6000L, 8000L, 12_000L, 16_000L, 20_000L, 24_000L, 25_000L, 26_000L),
+                cuts.starts());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), cuts.seqs());
+        assertEquals(4000L, cuts.cuts.get(7).durationMs());
+    }
+
+    @Test
+    void settingsChangedWithNoSegmentOpenApplyAtOnce() {
+        Segmenter s = segmenter(2, Map.of());
+        s.settings(Media.settings(3, 60, null, Map.of()));
+        assertEquals(3000, s.fragmentMs());
+        s.publish();
+        Media.feed(s, Media.stream(7000, 1000));
+        s.unpublish();
+        assertEquals(List.of(0L, 3000L, 6000L), cuts.starts());
+        assertEquals(List.of(0L, 1L, 2L), cuts.seqs());
+    }
+
+    @Test
     void aMuxerThatJoinsMidStreamCutsTheSameSegmentsFromTheNextBoundary() {
         Segmenter early = segmenter(10, Map.of());
         early.publish();
