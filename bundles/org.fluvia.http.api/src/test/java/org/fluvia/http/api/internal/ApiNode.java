@@ -6,10 +6,10 @@ import org.fluvia.media.core.internal.ClientTable;
 import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,8 +30,8 @@ final class ApiNode implements AutoCloseable {
     private final Map<String, Object> routeProps = new HashMap<>();
 
     ApiNode(Map<String, Object> apiConfig) throws Exception {
-        rtmpPort = freePort();
-        httpPort = freePort();
+        rtmpPort = Ports.freePort();
+        httpPort = Ports.freePort();
         Components.activate(loops, Map.of());
         VhostPlayConfig vhost = new VhostPlayConfig();
         Components.activate(vhost, Map.of());
@@ -56,12 +56,6 @@ final class ApiNode implements AutoCloseable {
 
     String apiUrl(String path) {
         return "http://127.0.0.1:" + httpPort + path;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

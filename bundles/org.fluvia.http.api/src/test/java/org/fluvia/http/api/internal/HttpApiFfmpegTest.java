@@ -2,6 +2,8 @@ package org.fluvia.http.api.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,11 +84,11 @@ class HttpApiFfmpegTest {
         http.credentials = "admin:pw";
         assertEquals(200, http.get("/api/v1/streams").status());
 
-        Process publisher = track(Ffmpeg.publish(node.rtmpUrl("live", "cam"), 60, dir.resolve("pub.log")));
+        Process publisher = track(Ffmpeg.publishHighProfile(node.rtmpUrl("live", "cam"), 60, dir.resolve("pub.log")));
         JsonNode streams = await("/api/v1/streams", "streams",
                 a -> a.size() == 1 && !a.get(0).get("video").isNull() && !a.get(0).get("audio").isNull(),
                 "the published stream with both sequence headers");
-        Process player = track(Ffmpeg.play(node.rtmpUrl("live", "cam"), 60, dir.resolve("play.log")));
+        Process player = track(Ffmpeg.decode(node.rtmpUrl("live", "cam"), 60, dir.resolve("play.log")));
         streams = await("/api/v1/streams", "streams", a -> a.get(0).get("clients").asInt() == 2, "publisher + player");
 
         JsonNode s = streams.get(0);

@@ -8,6 +8,7 @@ import org.fluvia.media.api.MediaType;
 import org.fluvia.media.api.Publication;
 import org.fluvia.media.api.SourceKind;
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Leaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
