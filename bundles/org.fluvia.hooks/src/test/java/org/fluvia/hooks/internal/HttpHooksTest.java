@@ -9,6 +9,10 @@ import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.MediaListener;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
+import org.fluvia.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +63,7 @@ class HttpHooksTest {
         }
         hooks.close();
         node.close();
-        Node.assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     /** Activates the hooks with {@code config} (keys as the Config methods are named) and binds them ranked 0. */
@@ -200,7 +204,7 @@ class HttpHooksTest {
 
     @Test
     void refusalsNameTheUrlAndWhatCameBack() throws Exception {
-        int closedPort = Node.freePort();
+        int closedPort = Ports.freePort();
         hooks.route("/text", 200, "ok");
         hooks.route("/status", 201, "0");
         hooks.route("/code", 200, "{\"code\":\"0\"}");
