@@ -5,12 +5,10 @@ import org.fluvia.media.core.internal.ClientTable;
 import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** Event loops, hub, client table and RTMP server wired by hand on a free loopback port, as DS would. */
@@ -24,7 +22,7 @@ final class Node implements AutoCloseable {
     private long serviceIds;
 
     Node() throws Exception {
-        port = freePort();
+        port = Ports.freePort();
         Components.activate(loops, Map.of());
         VhostPlayConfig vhost = new VhostPlayConfig();
         Components.activate(vhost, Map.of());
@@ -44,29 +42,10 @@ final class Node implements AutoCloseable {
         return "rtmp://127.0.0.1:" + port + "/" + app + "/" + stream;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() {
         Components.call(rtmp, "deactivate");
         Components.call(hub, "deactivate");
         Components.call(loops, "deactivate");
-    }
-
-    /** Fails when Netty's paranoid leak detector reported a leak into the test log; collects and allocates first. */
-    static void assertNoLeakReported() throws Exception {
-        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/security-test.log"));
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-        }
-        if (Files.exists(log) && Files.readString(log).contains("LEAK:")) {
-            throw new AssertionError("Netty reported a buffer leak: see " + log);
-        }
     }
 }

@@ -8,6 +8,8 @@ import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.MediaListener;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Leaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class SecurityRtmpTest {
     void stop() throws Exception {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         node.close();
-        Node.assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     private void secure(String... rules) {

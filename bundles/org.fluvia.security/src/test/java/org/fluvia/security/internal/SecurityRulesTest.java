@@ -3,6 +3,7 @@ package org.fluvia.security.internal;
 import org.fluvia.media.api.AccessDeniedException;
 import org.fluvia.media.api.Client;
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Components;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
