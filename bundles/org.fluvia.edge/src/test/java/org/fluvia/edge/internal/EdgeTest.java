@@ -3,6 +3,11 @@ package org.fluvia.edge.internal;
 import org.fluvia.media.api.SourceKind;
 import org.fluvia.media.api.Stream;
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Await;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
+import org.fluvia.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -43,9 +46,9 @@ class EdgeTest {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
-        await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("fluvia-edge")), 5000,
-                "the edge's threads end with it");
-        assertNoLeakReported();
+        Await.until("the edge's threads end with it", Duration.ofSeconds(5),
+                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("fluvia-edge")));
+        Leaks.assertNoLeakReported();
     }
 
     private <T extends AutoCloseable> T track(T c) {
@@ -79,7 +82,7 @@ class EdgeTest {
     private Process publish(Node node, String app, String stream, int seconds) throws Exception {
         Process p = track(Ffmpeg.publish(node.rtmpUrl(app, stream), seconds, dir.resolve("pub-" + node.rtmpPort + "-" + stream + ".log")));
         StreamKey key = StreamKey.of(app, stream);
-        await(() -> isPublished(node, key), 15000, "ffmpeg publishes " + key + " to " + node.address());
+        Await.until("ffmpeg publishes " + key + " to " + node.address(), Duration.ofSeconds(15), () -> isPublished(node, key));
         return p;
     }
 
@@ -93,16 +96,6 @@ class EdgeTest {
         return s == null ? 0 : s.readerCount();
     }
 
-    static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeoutMs + " ms waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void anOriginsRedirectIsFollowed() throws Exception {
         Node a = origin();
@@ -113,7 +106,7 @@ class EdgeTest {
             publish(a, "live", "moved", 30);
             Player p = new Player();
             edge.client.play(edge.rtmpUrl("live", "moved"), p).thenAccept(s -> track(s::close)).get(15, TimeUnit.SECONDS);
-            await(() -> p.keyframes.get() > 0, 15000, "the player gets video from the origin the redirect named");
+            Await.until("the player gets video from the origin the redirect named", Duration.ofSeconds(15), () -> p.keyframes.get() > 0);
             assertEquals(1, readers(a, StreamKey.of("live", "moved")), "the edge pulls from the redirect target");
             assertTrue(redirector.connects.get() >= 1);
         } finally {
@@ -141,7 +134,7 @@ class EdgeTest {
         }
         CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
         for (Player p : players) {
-            await(() -> p.keyframes.get() > 0, 15000, "every RTMP player gets a keyframe");
+            Await.until("every RTMP player gets a keyframe", Duration.ofSeconds(15), () -> p.keyframes.get() > 0);
         }
         assertEquals(1, readers(a, key), "the origin sees one upstream connection for the stream");
         Stream pulled = edge.hub.stream(key);
@@ -199,7 +192,7 @@ class EdgeTest {
 
         Ffmpeg.waitFor(shortPublish, 30); // A's publisher leaves: A tells the edge UnpublishNotify
         // The origin's queue tail may still arrive after its UnpublishNotify; then data_timeout, then B.
-        await(() -> readers(b, key) == 1, 6000, "the edge moves to the origin that has the stream");
+        Await.until("the edge moves to the origin that has the stream", Duration.ofSeconds(6), () -> readers(b, key) == 1);
         long switched = System.nanoTime();
         assertTrue(player.awaitKeyframeAfter(switched, 3000), "video from the other origin");
         assertFalse(player.closed);
@@ -234,17 +227,17 @@ class EdgeTest {
         long left = System.nanoTime();
         Thread.sleep(1200);
         assertEquals(1, readers(a, key), "not before the grace");
-        await(() -> readers(a, key) == 0, 4000, "the origin loses its reader after the grace");
+        Await.until("the origin loses its reader after the grace", Duration.ofSeconds(4), () -> readers(a, key) == 0);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
         assertTrue(ms >= 1900, "stopped after " + ms + " ms");
         assertEquals(List.of(), edge.edge.pullKeys());
-        await(() -> edge.hub.stream(key) == null, 2000, "the edge forgets the stream");
+        Await.until("the edge forgets the stream", Duration.ofSeconds(2), () -> edge.hub.stream(key) == null);
     }
 
     @Test
     void badOriginsBoundTheirRetriesAndARealOriginIsFoundAfterThem() throws Exception {
         Node a = origin();
-        int closedPort = Node.freePort();
+        int closedPort = Ports.freePort();
         GarbageServer garbage = track(new GarbageServer());
         Map<String, Object> cfg = config("unresolvable.invalid:1935", "127.0.0.1:" + closedPort, "127.0.0.1:" + garbage.port());
         cfg.put("connect__timeout", 1000L);
@@ -283,22 +276,10 @@ class EdgeTest {
         Node edge = edge(config(a.address()), 10);
         StreamKey key = StreamKey.of("live", "up");
         publish(edge, "live", "up", 30);
-        await(() -> isPublished(a, key), 10000, "the origin receives the edge's publish");
+        Await.until("the origin receives the edge's publish", Duration.ofSeconds(10), () -> isPublished(a, key));
         assertEquals(SourceKind.PUBLISH, a.hub.stream(key).sourceKind());
         Player onOrigin = play(a, "live", "up");
         assertTrue(onOrigin.awaitKeyframeAfter(0, 10000), "the origin's players get the stream");
         assertEquals(List.of(key), edge.edge.pushKeys());
-    }
-
-    static void assertNoLeakReported() throws Exception {
-        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/edge-test.log"));
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-        }
-        if (Files.exists(log)) {
-            assertFalse(Files.readString(log).contains("LEAK:"), "Netty reported a leak: see " + log);
-        }
     }
 }

@@ -8,10 +8,10 @@ import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,7 +33,7 @@ final class Node implements AutoCloseable {
     private boolean rtmpStopped;
 
     private Node() throws Exception {
-        rtmpPort = freePort();
+        rtmpPort = Ports.freePort();
         Components.activate(loops, Map.of("io__threads", 2));
         VhostPlayConfig vhost = new VhostPlayConfig();
         Components.activate(vhost, Map.of());
@@ -58,7 +58,7 @@ final class Node implements AutoCloseable {
         Components.activate(n.edge, edgeConfig);
         Components.call(n.hub, "addProvider", n.edge);
         Components.call(n.hub, "addObserver", n.edge);
-        n.httpPort = freePort();
+        n.httpPort = Ports.freePort();
         n.http = new HttpServerComponent();
         Components.set(n.http, "loops", n.loops);
         Components.activate(n.http, Map.of("listen", new String[]{"127.0.0.1:" + n.httpPort}, "name", "server", "dir", ""));
@@ -91,12 +91,6 @@ final class Node implements AutoCloseable {
         if (!rtmpStopped) {
             rtmpStopped = true;
             Components.call(rtmp, "deactivate");
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
