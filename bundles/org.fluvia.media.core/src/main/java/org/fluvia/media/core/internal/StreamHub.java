@@ -10,6 +10,7 @@ import org.fluvia.media.api.StreamObserver;
 import org.fluvia.media.api.StreamReader;
 import org.fluvia.media.api.StreamRegistry;
 import org.fluvia.media.api.Subscription;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -36,26 +37,92 @@ public class StreamHub implements StreamRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
 
     private final ConcurrentHashMap<StreamKey, HubStream> streams = new ConcurrentHashMap<>();
-    private final List<StreamObserver> observers = new CopyOnWriteArrayList<>();
-    private final List<OnDemandProvider> providers = new CopyOnWriteArrayList<>();
+    private final List<Lazy<StreamObserver>> observers = new CopyOnWriteArrayList<>();
+    private final List<Lazy<OnDemandProvider>> providers = new CopyOnWriteArrayList<>();
     private final List<VhostPlayConfig> vhosts = new CopyOnWriteArrayList<>();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /**
+     * A whiteboard service taken when the hub first needs it. Observers and providers (HLS, forward,
+     * edge) reference the registry themselves: taking them while the hub activates would be a
+     * circular activation, which SCR refuses with an error.
+     */
+    private static final class Lazy<S> {
+        final ComponentServiceObjects<S> objects;
+        final S direct;
+        private volatile S service;
+
+        Lazy(ComponentServiceObjects<S> objects, S direct) {
+            this.objects = objects;
+            this.direct = direct;
+            this.service = direct;
+        }
+
+        S get() {
+            S s = service;
+            if (s == null) {
+                synchronized (this) {
+                    if (service == null) {
+                        service = objects.getService();
+                    }
+                    s = service;
+                }
+            }
+            return s;
+        }
+
+        synchronized void release() {
+            if (objects != null && service != null) {
+                objects.ungetService(service);
+                service = null;
+            }
+        }
+    }
+
+    @Reference(service = StreamObserver.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindObserver")
+    void bindObserver(ComponentServiceObjects<StreamObserver> objects) {
+        observers.add(new Lazy<>(objects, null));
+    }
+
+    void unbindObserver(ComponentServiceObjects<StreamObserver> objects) {
+        unbind(observers, objects);
+    }
+
+    @Reference(service = OnDemandProvider.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindProvider")
+    void bindProvider(ComponentServiceObjects<OnDemandProvider> objects) {
+        providers.add(new Lazy<>(objects, null));
+    }
+
+    void unbindProvider(ComponentServiceObjects<OnDemandProvider> objects) {
+        unbind(providers, objects);
+    }
+
+    private static <S> void unbind(List<Lazy<S>> list, ComponentServiceObjects<S> objects) {
+        for (Lazy<S> l : list) {
+            if (l.objects == objects) {
+                list.remove(l);
+                l.release();
+            }
+        }
+    }
+
+    /** Adds an observer object directly (components used as plain objects in tests). */
     void addObserver(StreamObserver observer) {
-        observers.add(observer);
+        observers.add(new Lazy<>(null, observer));
     }
 
     void removeObserver(StreamObserver observer) {
-        observers.remove(observer);
+        observers.removeIf(l -> l.direct == observer);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /** Adds a provider object directly (components used as plain objects in tests). */
     void addProvider(OnDemandProvider provider) {
-        providers.add(provider);
+        providers.add(new Lazy<>(null, provider));
     }
 
     void removeProvider(OnDemandProvider provider) {
-        providers.remove(provider);
+        providers.removeIf(l -> l.direct == provider);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -123,7 +190,11 @@ public class StreamHub implements StreamRegistry {
     }
 
     private void askProviders(StreamKey key) {
-        for (OnDemandProvider p : providers) {
+        for (Lazy<OnDemandProvider> lazy : providers) {
+            OnDemandProvider p = lazy.get();
+            if (p == null) {
+                continue; // its component could not be activated; SCR logged why
+            }
             try {
                 if (p.provide(key, this)) {
                     return;
@@ -161,7 +232,11 @@ public class StreamHub implements StreamRegistry {
     }
 
     private void each(Consumer<StreamObserver> call) {
-        for (StreamObserver o : observers) {
+        for (Lazy<StreamObserver> lazy : observers) {
+            StreamObserver o = lazy.get();
+            if (o == null) {
+                continue;
+            }
             try {
                 call.accept(o);
             } catch (RuntimeException e) {
