@@ -12,6 +12,11 @@ import org.fluvia.media.api.StreamKey;
 import org.fluvia.rtmp.client.MediaListener;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Await;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
+import org.fluvia.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,13 +25,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -47,7 +52,7 @@ class ForwardTest {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
-        assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     private <T extends AutoCloseable> T track(T c) {
@@ -69,16 +74,6 @@ class ForwardTest {
         return c;
     }
 
-    static void await(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static boolean published(Node node, StreamKey key) {
         Stream s = node.hub.stream(key);
         return s != null && s.isPublished();
@@ -94,7 +89,7 @@ class ForwardTest {
         publish(origin, "both", 30);
 
         for (Node d : List.of(a, b)) {
-            await(() -> published(d, key), 15, "the stream is pushed to " + d.destination());
+            Await.until("the stream is pushed to " + d.destination(), Duration.ofSeconds(15), () -> published(d, key));
             Stream s = d.hub.stream(key);
             assertEquals(SourceKind.PUBLISH, s.sourceKind(), "a forwarded stream is a publish at the destination");
             assertTrue(s.sourceDescription().startsWith("rtmp client=") && s.sourceDescription().contains("127.0.0.1"),
@@ -117,12 +112,12 @@ class ForwardTest {
             };
             RtmpClientSession player = players.play(d.url("live", "both"), listener).get(10, TimeUnit.SECONDS);
             try {
-                await(() -> {
+                Await.until("a keyframe and audio at the player on " + d.destination(), Duration.ofSeconds(10), () -> {
                     synchronized (got) {
                         return got.stream().anyMatch(MediaMessage::isVideoKeyframe)
                                 && got.stream().filter(m -> m.type() == MediaType.AUDIO && !m.isSequenceHeader()).count() > 5;
                     }
-                }, 10, "a keyframe and audio at the player on " + d.destination());
+                });
             } finally {
                 player.close();
                 player.closeFuture().handle((v, e) -> null).get(5, TimeUnit.SECONDS);
@@ -150,7 +145,7 @@ class ForwardTest {
         // The publisher leaves: every push ends and the destinations' streams with it.
         Ffmpeg.stop(processes.get(0));
         for (Node d : List.of(a, b)) {
-            await(() -> !published(d, key), 10, "the push to " + d.destination() + " ends with the publisher");
+            Await.until("the push to " + d.destination() + " ends with the publisher", Duration.ofSeconds(10), () -> !published(d, key));
         }
         assertTrue(origin.forwarder.pushes(key).isEmpty());
     }
@@ -160,14 +155,14 @@ class ForwardTest {
         Node b = track(new Node());
         Node origin = track(new Node());
         // Dead ends: a port nobody listens on, and one that takes connections but never answers.
-        int refused = Node.freePort();
+        int refused = Ports.freePort();
         ServerSocket blackhole = track(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
         StreamKey key = StreamKey.of("live", "delay");
         Recorder atOrigin = track(new Recorder(origin.hub, key));
         Recorder atB = track(new Recorder(b.hub, key));
         origin.forward(forwardConfig(b.destination()));
         publish(origin, "delay", 40);
-        await(() -> published(b, key), 15, "the stream is pushed to B");
+        Await.until("the stream is pushed to B", Duration.ofSeconds(15), () -> published(b, key));
         Push toB = origin.forwarder.pushes(key).get(b.destination());
 
         Thread.sleep(1000);
@@ -177,7 +172,7 @@ class ForwardTest {
 
         origin.forwarder.modified(Components.config(Forwarder.Config.class,
                 forwardConfig(b.destination(), "127.0.0.1:" + refused, "127.0.0.1:" + blackhole.getLocalPort())));
-        await(() -> origin.forwarder.pushes(key).size() == 3, 5, "three pushes");
+        Await.until("three pushes", Duration.ofSeconds(5), () -> origin.forwarder.pushes(key).size() == 3);
         Push toRefused = origin.forwarder.pushes(key).get("127.0.0.1:" + refused);
         Thread.sleep(1000);
         from = System.nanoTime();
@@ -202,7 +197,7 @@ class ForwardTest {
         Node b = track(new Node());
         Node c = track(new Node());
         StallingProxy toC = track(new StallingProxy(c.port));
-        Node origin = track(new Node(Node.freePort(), true, Map.of("queue__length", 2.0)));
+        Node origin = track(new Node(Ports.freePort(), true, Map.of("queue__length", 2.0)));
         StreamKey key = StreamKey.of("live", "stall");
         Recorder atOrigin = track(new Recorder(origin.hub, key));
         Recorder atB = track(new Recorder(b.hub, key));
@@ -210,13 +205,13 @@ class ForwardTest {
         origin.forward(forwardConfig(b.destination(), cDest));
         // 1.2 MB/s: enough to fill the socket buffers on the way to C within seconds once it stalls.
         track(new SyntheticPublisher(origin.hub, key, SourceKind.PUBLISH, 48_000, 25));
-        await(() -> published(b, key) && published(c, key), 15, "the stream is pushed to B and C");
+        Await.until("the stream is pushed to B and C", Duration.ofSeconds(15), () -> published(b, key) && published(c, key));
         Push slow = origin.forwarder.pushes(key).get(cDest);
         Push toB = origin.forwarder.pushes(key).get(b.destination());
 
         toC.stall(true);
         long from = System.nanoTime();
-        await(() -> slow.droppedMessages() > 0, 30, "the stalled push's queue drops GOPs");
+        Await.until("the stalled push's queue drops GOPs", Duration.ofSeconds(30), () -> slow.droppedMessages() > 0);
         long stalledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
         Thread.sleep(3000);
         long[] delays = delaysMs(atOrigin, atB, from, System.nanoTime());
@@ -230,7 +225,7 @@ class ForwardTest {
         assertEquals(1, toB.connections());
 
         toC.stall(false);
-        await(() -> c.hub.stream(key).messagesIn() > cIn + 100, 15, "C gets media again once it reads");
+        Await.until("C gets media again once it reads", Duration.ofSeconds(15), () -> c.hub.stream(key).messagesIn() > cIn + 100);
     }
 
     /** Delays between the origin's hub and B's hub getting the same frame, for frames the origin got in [from, to). */
@@ -268,20 +263,21 @@ class ForwardTest {
         origin.forward(forwardConfig(b.destination()));
         publish(origin, "restart", 40);
         try {
-            await(() -> published(b, key), 15, "the stream is pushed to B");
+            Await.until("the stream is pushed to B", Duration.ofSeconds(15), () -> published(b, key));
             Thread.sleep(2500); // mid-GOP (2 s GOPs) when B goes away
         } finally {
             b.close();
         }
         Push push = origin.forwarder.pushes(key).get(b.destination());
-        await(() -> !push.isConnected(), 5, "the push notices B is gone");
-        await(() -> push.attempts() >= 3, 10, "the push retries");
+        Await.until("the push notices B is gone", Duration.ofSeconds(5), () -> !push.isConnected());
+        Await.until("the push retries", Duration.ofSeconds(10), () -> push.attempts() >= 3);
 
         Node b2 = track(new Node(b.port, false));
         Recorder atB2 = track(new Recorder(b2.hub, key)); // there before the push publishes
         b2.listen();
-        await(() -> published(b2, key), 10, "the push reconnects to the restarted B");
-        await(() -> atB2.entries().stream().filter(Recorder.Entry::isVideoKeyframe).count() >= 2, 10, "two keyframes at B");
+        Await.until("the push reconnects to the restarted B", Duration.ofSeconds(10), () -> published(b2, key));
+        Await.until("two keyframes at B", Duration.ofSeconds(10),
+                () -> atB2.entries().stream().filter(Recorder.Entry::isVideoKeyframe).count() >= 2);
         List<String> first = atB2.entries().stream().limit(4).map(Recorder.Entry::kind).toList();
         assertEquals("meta", first.get(0), "metadata first after the reconnect: " + first);
         assertEquals(List.of("ash", "vsh"), first.subList(1, 3).stream().sorted().toList(), "then the sequence headers: " + first);
@@ -300,14 +296,14 @@ class ForwardTest {
         Recorder atB = track(new Recorder(b.hub, key));
         origin.forward(forwardConfig(a.destination()));
         publish(origin, "modified", 40);
-        await(() -> published(a, key), 15, "the stream is pushed to A");
+        Await.until("the stream is pushed to A", Duration.ofSeconds(15), () -> published(a, key));
         long aSince = a.hub.stream(key).publishedSince();
         Push toA = origin.forwarder.pushes(key).get(a.destination());
         Thread.sleep(500);
         assertFalse(published(b, key), "B is not a destination yet");
 
         origin.forwarder.modified(Components.config(Forwarder.Config.class, forwardConfig(a.destination(), b.destination())));
-        await(() -> published(b, key), 10, "adding B starts its push");
+        Await.until("adding B starts its push", Duration.ofSeconds(10), () -> published(b, key));
         long bSince = b.hub.stream(key).publishedSince();
         Thread.sleep(1000);
         assertSame(toA, origin.forwarder.pushes(key).get(a.destination()));
@@ -317,7 +313,7 @@ class ForwardTest {
         assertEquals(0, atA.unpublishes.get());
 
         origin.forwarder.modified(Components.config(Forwarder.Config.class, forwardConfig(b.destination())));
-        await(() -> !published(a, key), 10, "removing A stops its push");
+        Await.until("removing A stops its push", Duration.ofSeconds(10), () -> !published(a, key));
         Thread.sleep(1000);
         assertEquals(bSince, b.hub.stream(key).publishedSince(), "B saw no republish");
         assertEquals(1, atB.publishes.get());
@@ -334,8 +330,8 @@ class ForwardTest {
         a.forward(forwardConfig(b.destination()));
         b.forward(forwardConfig(a.destination()));
         publish(a, "loop", 30);
-        await(() -> published(b, key), 15, "A pushes to B");
-        await(() -> b.forwarder.pushes(key).containsKey(a.destination()), 5, "B pushes back to A");
+        Await.until("A pushes to B", Duration.ofSeconds(15), () -> published(b, key));
+        Await.until("B pushes back to A", Duration.ofSeconds(5), () -> b.forwarder.pushes(key).containsKey(a.destination()));
         Push back = b.forwarder.pushes(key).get(a.destination());
         Thread.sleep(5000);
         // A refuses (NetStream.Publish.BadName: the stream is busy); 0, 0.5, 1.5, 3.5 s (then every 2 s).
@@ -379,7 +375,7 @@ class ForwardTest {
             assertTrue(forwarder.loopsTerminated());
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(tookMs < 6000, "deactivate waits bounded: " + tookMs + " ms");
-            await(() -> !published(b, published), 5, "deactivate ends the push");
+            Await.until("deactivate ends the push", Duration.ofSeconds(5), () -> !published(b, published));
             assertEquals(0, origin.hub.stream(published).readerCount(), "the pushes' subscriptions are closed");
         }
     }
@@ -400,17 +396,5 @@ class ForwardTest {
         b[8] = (byte) ts;
         b[9] = (byte) (ts >> 8);
         return MediaMessage.of(MediaType.VIDEO, ts, Unpooled.wrappedBuffer(b));
-    }
-
-    static void assertNoLeakReported() throws Exception {
-        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/forward-test.log"));
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-        }
-        if (Files.exists(log)) {
-            assertFalse(Files.readString(log).contains("LEAK:"), "Netty reported a leak: see " + log);
-        }
     }
 }

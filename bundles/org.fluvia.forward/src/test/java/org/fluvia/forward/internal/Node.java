@@ -5,10 +5,10 @@ import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /**
@@ -26,7 +26,7 @@ final class Node implements AutoCloseable {
 
     /** A node listening on a free port. */
     Node() throws Exception {
-        this(freePort(), true);
+        this(Ports.freePort(), true);
     }
 
     /** A node on {@code port}; it listens once {@link #listen()} is called (or at once when {@code listen}). */
@@ -90,12 +90,6 @@ final class Node implements AutoCloseable {
 
     String url(String app, String stream) {
         return "rtmp://127.0.0.1:" + port + "/" + app + "/" + stream;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
