@@ -115,7 +115,11 @@ final class HubSubscription implements Subscription {
         return queue.peekLast().timestamp() - queue.peekFirst().timestamp();
     }
 
-    /** Drops everything before the newest video keyframe, or all media when there is none. */
+    /**
+     * Drops everything before the newest video keyframe, or all media when there is none, keeping
+     * sequence headers and metadata. One pass that rebuilds the queue: removing from the middle of
+     * an ArrayDeque one by one is quadratic, and a slow reader's queue holds seconds of media.
+     */
     private void shrink() {
         MediaMessage lastKey = null;
         for (Iterator<MediaMessage> it = queue.descendingIterator(); it.hasNext(); ) {
@@ -126,17 +130,21 @@ final class HubSubscription implements Subscription {
             }
         }
         int before = queue.size();
-        for (Iterator<MediaMessage> it = queue.iterator(); it.hasNext(); ) {
-            MediaMessage m = it.next();
+        ArrayDeque<MediaMessage> kept = new ArrayDeque<>(Math.max(16, before / 2));
+        boolean reached = false;
+        for (MediaMessage m : queue) {
             if (m == lastKey) {
-                break;
+                reached = true;
             }
-            if (!m.isSequenceHeader() && !m.isMetadata()) {
-                it.remove();
+            if (reached || m.isSequenceHeader() || m.isMetadata()) {
+                kept.add(m);
+            } else {
                 m.release();
                 dropped++;
             }
         }
+        queue.clear();
+        queue.addAll(kept);
         if (lastKey == null) {
             awaitKeyframe = true;
         }

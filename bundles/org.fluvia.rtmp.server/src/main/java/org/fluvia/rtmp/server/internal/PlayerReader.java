@@ -1,6 +1,7 @@
 package org.fluvia.rtmp.server.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import org.fluvia.codec.rtmp.ChunkEncoder;
@@ -54,31 +55,55 @@ final class PlayerReader implements StreamReader {
         drain();
     }
 
-    /** Writes what is queued while the channel takes it; resumes on writability or unpause. */
+    /** Components per write: a drain is usually a few messages, a new player's GOP burst up to a few hundred. */
+    private static final int MAX_BATCH = 256;
+
+    /**
+     * Writes what is queued while the channel takes it, as one buffer per drain (one trip down the
+     * pipeline, one gathering write); resumes on writability or unpause.
+     */
     void drain() {
         Subscription s = subscription;
         if (s == null || closed || paused) {
             return;
         }
+        CompositeByteBuf batch = null;
         boolean wrote = false;
-        while (channel.isWritable()) {
-            MediaMessage m = s.poll();
-            if (m == null) {
-                break;
+        try {
+            while (channel.isWritable()) {
+                MediaMessage m = s.poll();
+                if (m == null) {
+                    break;
+                }
+                try {
+                    EncodingKey key = m.type() == MediaType.AUDIO ? audioKey : m.type() == MediaType.VIDEO ? videoKey : dataKey;
+                    ByteBuf chunks = m.encoded(key, msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(),
+                            msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
+                    session.bytesOut += chunks.readableBytes();
+                    if (batch == null) {
+                        batch = channel.alloc().compositeDirectBuffer(MAX_BATCH);
+                    }
+                    batch.addComponent(true, chunks.retainedDuplicate());
+                    wrote = true;
+                    if (batch.numComponents() == MAX_BATCH) {
+                        ctx.write(batch, ctx.voidPromise());
+                        batch = null;
+                    }
+                } finally {
+                    m.release();
+                }
             }
-            try {
-                EncodingKey key = m.type() == MediaType.AUDIO ? audioKey : m.type() == MediaType.VIDEO ? videoKey : dataKey;
-                ByteBuf chunks = m.encoded(key, msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(),
-                        msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
-                session.bytesOut += chunks.readableBytes();
-                ctx.write(chunks.retainedDuplicate(), ctx.voidPromise());
-                wrote = true;
-            } finally {
-                m.release();
+            if (batch != null) {
+                ctx.write(batch, ctx.voidPromise());
+                batch = null;
             }
-        }
-        if (wrote) {
-            ctx.flush();
+            if (wrote) {
+                ctx.flush();
+            }
+        } finally {
+            if (batch != null) {
+                batch.release();
+            }
         }
     }
 
