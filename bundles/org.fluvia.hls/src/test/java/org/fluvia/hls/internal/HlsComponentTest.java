@@ -3,6 +3,8 @@ package org.fluvia.hls.internal;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.Publication;
 import org.fluvia.media.api.StreamKey;
+import org.fluvia.testkit.Await;
+import org.fluvia.testkit.Components;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,18 +49,18 @@ class HlsComponentTest {
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(10_000, 1000), 50);
             Path m3u8 = dir.resolve("live/cam.m3u8");
-            HubFixture.await("segment 8 listed", WAIT, () -> read(m3u8).contains("cam-8.ts"));
+            Await.until("segment 8 listed", WAIT, () -> read(m3u8).contains("cam-8.ts"));
 
             String playlist = read(m3u8);
             assertEquals(List.of("cam-6.ts", "cam-7.ts", "cam-8.ts"), segmentNames(playlist));
             assertTrue(playlist.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:6\n"), playlist);
             assertTrue(playlist.contains("#EXTINF:1.000,\ncam-7.ts\n"), playlist);
-            HubFixture.await("cam-4.ts, which left the window two segments ago, deleted", WAIT,
+            Await.until("cam-4.ts, which left the window two segments ago, deleted", WAIT,
                     () -> !Files.exists(dir.resolve("live/cam-4.ts")));
             assertTrue(Files.exists(dir.resolve("live/cam-5.ts")), "left the window one segment ago: kept for slow players");
             assertTrue(read(dir.resolve("live/cam-7.ts")).startsWith("tables\nV key@7000\nA aac@7000\nV inter@7040\n"));
             p.close();
-            HubFixture.await("last segment written at unpublish", WAIT, () -> read(m3u8).contains("cam-9.ts"));
+            Await.until("last segment written at unpublish", WAIT, () -> read(m3u8).contains("cam-9.ts"));
         }
     }
 
@@ -70,17 +72,17 @@ class HlsComponentTest {
             Path m3u8 = dir.resolve("live/cam.m3u8");
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(5000, 1000), 50);
-            HubFixture.await("segment 3 listed", WAIT, () -> read(m3u8).contains("cam-3.ts"));
+            Await.until("segment 3 listed", WAIT, () -> read(m3u8).contains("cam-3.ts"));
             HlsStream muxer = f.hls.streams.get(key);
             assertEquals(1, f.hub.stream(key).readerCount());
 
             cfg.put("hls__fragment", 2.0);
             cfg.put("hls__path", dir.toString());
-            f.hls.modified(Configs.of(HlsComponent.Config.class, cfg));
+            f.hls.modified(Components.config(HlsComponent.Config.class, cfg));
             assertEquals(2000, f.hls.settings().fragmentMs());
 
             HubFixture.send(p, Media.frames(5000, 15_000, 1000), 50);
-            HubFixture.await("segment 9 listed", WAIT, () -> read(m3u8).contains("cam-9.ts"));
+            Await.until("segment 9 listed", WAIT, () -> read(m3u8).contains("cam-9.ts"));
             String playlist = read(m3u8);
             // 4 [4,5) cut by the 1 s rule; 5 [5,6) opened on the 2 s grid; then 2 s each. 10 s of window.
             assertEquals(List.of("cam-4.ts", "cam-5.ts", "cam-6.ts", "cam-7.ts", "cam-8.ts", "cam-9.ts"), segmentNames(playlist));
@@ -96,7 +98,7 @@ class HlsComponentTest {
             assertTrue(muxer == f.hls.streams.get(key) && !muxer.isGone(), "the same muxer runs on");
             assertTrue(p.stream().isPublished(), "the publish was not touched");
             p.close();
-            HubFixture.await("last segment written at unpublish", WAIT, () -> read(m3u8).contains("cam-10.ts"));
+            Await.until("last segment written at unpublish", WAIT, () -> read(m3u8).contains("cam-10.ts"));
         }
     }
 
@@ -105,12 +107,12 @@ class HlsComponentTest {
         try (HubFixture f = new HubFixture(dir, Map.of("hls__fragment", 1.0), Media.TextEncoder::new)) {
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(3000, 1000), 50);
-            HubFixture.await("segment 1", WAIT, () -> read(dir.resolve("live/cam.m3u8")).contains("cam-1.ts"));
+            Await.until("segment 1", WAIT, () -> read(dir.resolve("live/cam.m3u8")).contains("cam-1.ts"));
             Path other = dir.resolve("other");
-            f.hls.modified(Configs.of(HlsComponent.Config.class, Map.of("hls__fragment", 1.0, "hls__path", other.toString())));
-            HubFixture.await("old files deleted", WAIT, () -> !Files.exists(dir.resolve("live/cam.m3u8")));
+            f.hls.modified(Components.config(HlsComponent.Config.class, Map.of("hls__fragment", 1.0, "hls__path", other.toString())));
+            Await.until("old files deleted", WAIT, () -> !Files.exists(dir.resolve("live/cam.m3u8")));
             HubFixture.send(p, Media.frames(3000, 6000, 1000), 50);
-            HubFixture.await("muxed into the new path", WAIT, () -> read(other.resolve("live/cam.m3u8")).contains(".ts"));
+            Await.until("muxed into the new path", WAIT, () -> read(other.resolve("live/cam.m3u8")).contains(".ts"));
             assertEquals(1, f.hub.stream(StreamKey.of("live", "cam")).readerCount());
             p.close();
         }
@@ -123,11 +125,11 @@ class HlsComponentTest {
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(3000, 1000), 50);
             p.close();
-            HubFixture.await("first publication's last segment", WAIT, () -> read(m3u8).contains("cam-2.ts"));
+            Await.until("first publication's last segment", WAIT, () -> read(m3u8).contains("cam-2.ts"));
             Publication again = f.publish("live", "cam");
             HubFixture.send(again, Media.stream(3000, 1000), 50);
             again.close();
-            HubFixture.await("second publication's last segment", WAIT, () -> read(m3u8).contains("cam-5.ts"));
+            Await.until("second publication's last segment", WAIT, () -> read(m3u8).contains("cam-5.ts"));
 
             String playlist = read(m3u8);
             assertTrue(playlist.contains("cam-2.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:1.000,\ncam-3.ts\n"), playlist);
@@ -160,7 +162,7 @@ class HlsComponentTest {
             reader.start();
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(8000, 200), 10);
-            HubFixture.await("segment 76", WAIT, () -> read(m3u8).contains("cam-76.ts"));
+            Await.until("segment 76", WAIT, () -> read(m3u8).contains("cam-76.ts"));
             reader.interrupt();
             reader.join(5000);
             assertNull(bad.get(), "a partial playlist was read");
@@ -175,11 +177,11 @@ class HlsComponentTest {
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(3000, 1000), 50);
             p.close();
-            HubFixture.await("playlist", WAIT, () -> read(m3u8).contains("cam-2.ts"));
-            HubFixture.await("playlist deleted", WAIT, () -> !Files.exists(m3u8));
-            HubFixture.await("muxer forgotten", WAIT, f.hls.streams::isEmpty);
+            Await.until("playlist", WAIT, () -> read(m3u8).contains("cam-2.ts"));
+            Await.until("playlist deleted", WAIT, () -> !Files.exists(m3u8));
+            Await.until("muxer forgotten", WAIT, f.hls.streams::isEmpty);
             // Segments are deleted by the file writer, after the playlist.
-            HubFixture.await("segments deleted", WAIT, () -> {
+            Await.until("segments deleted", WAIT, () -> {
                 try (var files = Files.list(dir.resolve("live"))) {
                     return files.findAny().isEmpty();
                 } catch (java.io.IOException e) {
@@ -196,13 +198,13 @@ class HlsComponentTest {
             Path m3u8 = dir.resolve("live/cam.m3u8");
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(2600, 1000), 50);
-            HubFixture.await("segment 1", WAIT, () -> read(m3u8).contains("cam-1.ts"));
+            Await.until("segment 1", WAIT, () -> read(m3u8).contains("cam-1.ts"));
             Thread.sleep(100);
             f.hls.deactivate();
             f.hls.registry = f.hub; // close() deactivates again: make that harmless
             assertTrue(read(m3u8).contains("#EXTINF:0.600,\ncam-2.ts"), read(m3u8));
             p.close();
-            f.hls.activate(Configs.of(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
+            f.hls.activate(Components.config(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
         }
     }
 
@@ -212,12 +214,12 @@ class HlsComponentTest {
             Path m3u8 = dir.resolve("live/cam.m3u8");
             Publication p = f.publish("live", "cam");
             HubFixture.send(p, Media.stream(2600, 1000), 50);
-            HubFixture.await("segment 1", WAIT, () -> read(m3u8).contains("cam-1.ts"));
+            Await.until("segment 1", WAIT, () -> read(m3u8).contains("cam-1.ts"));
             f.hls.stop(false);
             f.hls.registry = f.hub;
-            HubFixture.await("files deleted", WAIT, () -> !Files.exists(m3u8) && !Files.exists(dir.resolve("live/cam-0.ts")));
+            Await.until("files deleted", WAIT, () -> !Files.exists(m3u8) && !Files.exists(dir.resolve("live/cam-0.ts")));
             p.close();
-            f.hls.activate(Configs.of(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
+            f.hls.activate(Components.config(HlsComponent.Config.class, Map.of("hls__path", dir.toString())));
         }
     }
 

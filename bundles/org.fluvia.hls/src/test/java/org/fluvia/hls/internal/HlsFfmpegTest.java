@@ -1,5 +1,7 @@
 package org.fluvia.hls.internal;
 
+import org.fluvia.testkit.Await;
+import org.fluvia.testkit.Ffmpeg;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +117,7 @@ class HlsFfmpegTest {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(node.httpUrl("/live/nobody.m3u8"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, r.statusCode());
-            HubFixture.await("the on-demand muxer gone", Duration.ofSeconds(5), node.hls.streams::isEmpty);
+            Await.until("the on-demand muxer gone", Duration.ofSeconds(5), node.hls.streams::isEmpty);
             assertEquals(0, node.hls.requests.waiting());
             assertTrue(node.hub.streams().isEmpty(), "the subscription was closed: " + node.hub.streams());
         }

@@ -5,10 +5,11 @@ import org.fluvia.http.server.internal.HttpServerComponent;
 import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
 import org.fluvia.rtmp.server.internal.RtmpServer;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Leaks;
+import org.fluvia.testkit.Ports;
 import org.fluvia.transport.internal.NettyEventLoops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,29 +29,29 @@ final class HlsNode implements AutoCloseable {
     final int httpPort;
 
     HlsNode(Path dir, Map<String, Object> hlsConfig) throws Exception {
-        rtmpPort = freePort();
-        httpPort = freePort();
-        Configs.call(loops, "activate", Configs.of(NettyEventLoops.Config.class, Map.of()));
+        rtmpPort = Ports.freePort();
+        httpPort = Ports.freePort();
+        Components.call(loops, "activate", Components.config(NettyEventLoops.Config.class, Map.of()));
         VhostPlayConfig vhost = new VhostPlayConfig();
-        Configs.call(vhost, "activate", Configs.of(VhostPlayConfig.Config.class, Map.of()));
-        Configs.call(hub, "addVhost", vhost);
-        Configs.set(rtmp, "loops", loops);
-        Configs.set(rtmp, "registry", hub);
-        Configs.set(rtmp, "clients", new org.fluvia.media.core.internal.ClientTable());
-        Configs.call(rtmp, "activate", Configs.of(RtmpServer.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + rtmpPort})));
-        Configs.set(http, "loops", loops);
-        Configs.call(http, "activate", Configs.of(HttpServerComponent.Config.class,
+        Components.call(vhost, "activate", Components.config(VhostPlayConfig.Config.class, Map.of()));
+        Components.call(hub, "addVhost", vhost);
+        Components.set(rtmp, "loops", loops);
+        Components.set(rtmp, "registry", hub);
+        Components.set(rtmp, "clients", new org.fluvia.media.core.internal.ClientTable());
+        Components.call(rtmp, "activate", Components.config(RtmpServer.Config.class, Map.of("listen", new String[]{"127.0.0.1:" + rtmpPort})));
+        Components.set(http, "loops", loops);
+        Components.call(http, "activate", Components.config(HttpServerComponent.Config.class,
                 Map.of("listen", new String[]{"127.0.0.1:" + httpPort}, "dir", dir.toString())));
         hls.registry = hub;
         Map<String, Object> cfg = new HashMap<>(hlsConfig);
         cfg.put("hls__path", dir.toString());
-        hls.activate(Configs.of(HlsComponent.Config.class, cfg));
-        Configs.call(hub, "addObserver", hls);
+        hls.activate(Components.config(HlsComponent.Config.class, cfg));
+        Components.call(hub, "addObserver", hls);
         Map<String, Object> props = new HashMap<>();
         props.put("service.id", 4711L);
         props.put("service.ranking", 0);
         props.put(HttpRoute.SERVER_PROPERTY, HttpRoute.DEFAULT_SERVER);
-        Configs.call(http, "addRoute", hls, props);
+        Components.call(http, "addRoute", hls, props);
     }
 
     String rtmpUrl(String app, String stream) {
@@ -61,19 +62,13 @@ final class HlsNode implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + path;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() {
-        Configs.call(http, "deactivate");
+        Components.call(http, "deactivate");
         hls.deactivate();
-        Configs.call(rtmp, "deactivate");
-        Configs.call(hub, "deactivate");
-        Configs.call(loops, "deactivate");
+        Components.call(rtmp, "deactivate");
+        Components.call(hub, "deactivate");
+        Components.call(loops, "deactivate");
         Leaks.assertNoLeakReported();
     }
 }

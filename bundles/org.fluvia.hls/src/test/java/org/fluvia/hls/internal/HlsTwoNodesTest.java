@@ -12,6 +12,9 @@ import org.fluvia.media.api.StreamRegistry;
 import org.fluvia.rtmp.client.MediaListener;
 import org.fluvia.rtmp.client.RtmpClient;
 import org.fluvia.rtmp.client.RtmpClientSession;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,14 +133,14 @@ class HlsTwoNodesTest {
 
             // Node B lacks the stream: the first playlist request asks its provider, which pulls from A.
             pull = new PullFromOrigin(new RtmpClient(group, NioSocketChannel.class), a.rtmpUrl("live", "cam"));
-            Configs.call(b.hub, "addProvider", pull);
+            Components.call(b.hub, "addProvider", pull);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(b.httpUrl("/live/cam.m3u8")))
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, first.statusCode(), "node B serves a playlist once its pull started: " + first.body());
 
             // A player whose requests nginx spreads over both nodes, as in the seed.
-            int nginxPort = HlsNode.freePort();
+            int nginxPort = Ports.freePort();
             Path prefix = Files.createDirectories(dir.resolve("nginx"));
             Files.createDirectories(prefix.resolve("logs"));
             Path conf = prefix.resolve("nginx.conf");

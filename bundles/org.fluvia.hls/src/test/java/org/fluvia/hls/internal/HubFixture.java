@@ -6,13 +6,13 @@ import org.fluvia.media.api.SourceKind;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.core.internal.StreamHub;
 import org.fluvia.media.core.internal.VhostPlayConfig;
+import org.fluvia.testkit.Components;
+import org.fluvia.testkit.Leaks;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** A hub and an HLS component (with any segment encoder) as plain objects. */
 final class HubFixture implements AutoCloseable {
@@ -23,14 +23,14 @@ final class HubFixture implements AutoCloseable {
 
     HubFixture(Path dir, Map<String, Object> hlsConfig, java.util.function.Supplier<SegmentEncoder> encoders) {
         VhostPlayConfig vhost = new VhostPlayConfig();
-        Configs.call(vhost, "activate", Configs.of(VhostPlayConfig.Config.class, Map.of()));
-        Configs.call(hub, "addVhost", vhost);
+        Components.call(vhost, "activate", Components.config(VhostPlayConfig.Config.class, Map.of()));
+        Components.call(hub, "addVhost", vhost);
         hls.registry = hub;
         hls.encoders = encoders;
         Map<String, Object> cfg = new HashMap<>(hlsConfig);
         cfg.put("hls__path", dir.toString());
-        hls.activate(Configs.of(HlsComponent.Config.class, cfg));
-        Configs.call(hub, "addObserver", hls);
+        hls.activate(Components.config(HlsComponent.Config.class, cfg));
+        Components.call(hub, "addObserver", hls);
     }
 
     Publication publish(String app, String stream) throws Exception {
@@ -51,22 +51,12 @@ final class HubFixture implements AutoCloseable {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             hls.deactivate();
-            Configs.call(hub, "deactivate");
+            Components.call(hub, "deactivate");
         }
         Leaks.assertNoLeakReported();
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
+import org.fluvia.testkit.Components;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -146,6 +147,6 @@ final class Media {
         values.put("hls__fragment", fragmentS);
         values.put("hls__window", windowS);
         values.put("hls__path", dir == null ? "target/hls-unused" : dir.toString());
-        return HlsSettings.of(Configs.of(HlsComponent.Config.class, values));
+        return HlsSettings.of(Components.config(HlsComponent.Config.class, values));
     }
 }

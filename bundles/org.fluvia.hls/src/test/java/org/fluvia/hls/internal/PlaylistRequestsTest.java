@@ -18,6 +18,8 @@ import org.fluvia.media.api.SourceKind;
 import org.fluvia.media.api.Stream;
 import org.fluvia.media.api.StreamKey;
 import org.fluvia.media.api.StreamRegistry;
+import org.fluvia.testkit.Await;
+import org.fluvia.testkit.Components;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,12 +99,12 @@ class PlaylistRequestsTest {
                 ch.advanceTimeBy(101, TimeUnit.MILLISECONDS);
                 ch.runScheduledPendingTasks();
                 assertEquals(0, f.hls.requests.waiting());
-                HubFixture.await("on-demand muxers gone", Duration.ofSeconds(10), f.hls.streams::isEmpty);
+                Await.until("on-demand muxers gone", Duration.ofSeconds(10), f.hls.streams::isEmpty);
             }
             assertEquals(10_000, answers.size());
             assertTrue(answers.stream().allMatch(HttpResponseStatus.NOT_FOUND::equals));
             assertEquals(-1, ch.runScheduledPendingTasks(), "no timer left on the event loop");
-            HubFixture.await("hub streams gone", Duration.ofSeconds(5), () -> f.hub.streams().isEmpty());
+            Await.until("hub streams gone", Duration.ofSeconds(5), () -> f.hub.streams().isEmpty());
             ch.close();
             assertFalse(ch.finish());
         }
@@ -143,7 +145,7 @@ class PlaylistRequestsTest {
                     return true;
                 }
             };
-            Configs.call(node.hub, "addProvider", edge);
+            Components.call(node.hub, "addProvider", edge);
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(node.httpUrl("/live/pulled.m3u8")))
                     .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
@@ -155,8 +157,8 @@ class PlaylistRequestsTest {
             assertEquals(1, stream.readerCount(), "the HLS muxer keeps the pull alive");
 
             // Nobody asks any more: the muxer lets go of the stream, deletes its files, and the pull may stop.
-            HubFixture.await("on-demand muxer released", Duration.ofSeconds(10), () -> stream.readerCount() == 0);
-            HubFixture.await("playlist deleted", Duration.ofSeconds(5), () -> !Files.exists(dir.resolve("live/pulled.m3u8")));
+            Await.until("on-demand muxer released", Duration.ofSeconds(10), () -> stream.readerCount() == 0);
+            Await.until("playlist deleted", Duration.ofSeconds(5), () -> !Files.exists(dir.resolve("live/pulled.m3u8")));
             assertTrue(node.hls.streams.isEmpty());
             puller.get().interrupt();
             puller.get().join(5000);

@@ -9,6 +9,7 @@ import org.fluvia.codec.flv.FlvTag;
 import org.fluvia.codec.ts.TsMuxer;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
+import org.fluvia.testkit.Ffmpeg;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
