@@ -1,8 +1,9 @@
 package org.fluvia.rtmp.client;
 
+import org.fluvia.testkit.Ports;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class NginxRtmp implements AutoCloseable {
         if (!Files.isExecutable(NGINX) || !Files.exists(RTMP_MODULE)) {
             throw new AssertionError("nginx-rtmp is missing: install nginx and libnginx-mod-rtmp (" + NGINX + ", " + RTMP_MODULE + ")");
         }
-        int port = freePort();
+        int port = Ports.freePort();
         Path log = dir.resolve("error.log");
         // No http block: nothing touches port 80; pid, logs and temp paths all stay in dir.
         String conf = "load_module " + RTMP_MODULE + ";\n"
@@ -106,12 +107,6 @@ final class NginxRtmp implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.fluvia.rtmp.client;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -12,6 +11,8 @@ import org.fluvia.codec.flv.FlvReader;
 import org.fluvia.codec.flv.FlvTag;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
+import org.fluvia.testkit.Ffmpeg;
+import org.fluvia.testkit.Leaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +53,12 @@ class NginxRtmpInteropTest {
     @AfterEach
     void stopAll() throws Exception {
         for (Process p : processes) {
-            stop(p);
+            Ffmpeg.stop(p);
         }
         if (nginx != null) {
             nginx.close();
         }
-        assertNoLeakReported();
+        Leaks.assertNoLeakReported();
     }
 
     /** What the test keeps of one received message; the message itself is released at once. */
@@ -112,7 +113,7 @@ class NginxRtmpInteropTest {
 
     @Test
     void playsFfmpegStreamFromNginxWithHeadersBeforeFramesAndKeyframesAtGopRate() throws Exception {
-        processes.add(start(dir.resolve("publish.log"), "ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+        processes.add(Ffmpeg.start(dir.resolve("publish.log"), "ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
                 "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
                 "-f", "lavfi", "-i", "sine=sample_rate=44100",
                 "-t", "15", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p",
@@ -175,12 +176,12 @@ class NginxRtmpInteropTest {
     @Test
     void publishesFlvFileToNginxSoThatFfmpegRecordsH264AndAac() throws Exception {
         Path fixture = dir.resolve("fixture.flv");
-        Process gen = start(dir.resolve("fixture.log"), "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+        Process gen = Ffmpeg.start(dir.resolve("fixture.log"), "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
                 "-f", "lavfi", "-i", "sine=sample_rate=44100",
                 "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-f", "flv", fixture.toString());
-        assertEquals(0, waitFor(gen, 60), () -> "ffmpeg could not write the fixture: " + read(dir.resolve("fixture.log")));
+        assertEquals(0, Ffmpeg.waitFor(gen, 60), () -> "ffmpeg could not write the fixture: " + read(dir.resolve("fixture.log")));
 
         ByteBuf file = Unpooled.wrappedBuffer(Files.readAllBytes(fixture));
         List<FlvTag> tags = FlvReader.readAll(file);
@@ -193,7 +194,7 @@ class NginxRtmpInteropTest {
         try {
             assertEquals(MediaType.DATA.typeId(), tags.get(0).type(), "ffmpeg writes onMetaData first");
             // The recorder waits on the idle stream, so it gets it from the first keyframe on.
-            Process recorder = start(recordLog, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+            Process recorder = Ffmpeg.start(recordLog, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                     "-rw_timeout", "15000000", "-i", nginx.url("live/p"), "-t", "4", "-c", "copy", "-f", "flv", out.toString());
             processes.add(recorder);
             nginx.awaitLog("play: name='p'", 10_000);
@@ -219,7 +220,7 @@ class NginxRtmpInteropTest {
                 assertTrue(type != MediaType.DATA || next == 0, "the only script tag is the metadata");
                 session.send(m);
             }
-            assertEquals(0, waitFor(recorder, 20), () -> "ffmpeg recording from nginx failed: " + read(recordLog));
+            assertEquals(0, Ffmpeg.waitFor(recorder, 20), () -> "ffmpeg recording from nginx failed: " + read(recordLog));
             assertFalse(session.closeFuture().isDone(), "nginx kept the publisher connected: " + session.closeFuture());
             session.close();
             session.closeFuture().get(5, TimeUnit.SECONDS);
@@ -292,27 +293,6 @@ class NginxRtmpInteropTest {
         }
     }
 
-    static Process start(Path log, String... cmd) throws IOException {
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    static int waitFor(Process p, int seconds) throws InterruptedException {
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("process " + p.info().commandLine().orElse("?") + " did not end within " + seconds + " s");
-        }
-        return p.exitValue();
-    }
-
-    static void stop(Process p) throws InterruptedException {
-        if (p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
     static String read(Path log) {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
@@ -327,7 +307,7 @@ class NginxRtmpInteropTest {
         cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (waitFor(p, 30) != 0) {
+        if (Ffmpeg.waitFor(p, 30) != 0) {
             throw new AssertionError("ffprobe failed on " + file + ": " + out);
         }
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
@@ -340,21 +320,5 @@ class NginxRtmpInteropTest {
         }
         codecs.sort(null);
         return codecs;
-    }
-
-    /**
-     * Fails when Netty's paranoid leak detector reported a leak into the test log. Leaks are found
-     * when buffers are garbage collected and reported at the next allocation, so collect and allocate.
-     */
-    static void assertNoLeakReported() throws IOException, InterruptedException {
-        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/rtmp-client-test.log"));
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-        }
-        if (Files.exists(log) && Files.readString(log).contains("LEAK:")) {
-            throw new AssertionError("Netty reported a buffer leak: see " + log);
-        }
     }
 }
