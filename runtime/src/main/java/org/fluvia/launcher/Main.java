@@ -409,7 +409,8 @@ public final class Main {
             List<Bundle> bundles = new ArrayList<>();
             for (Path jar : jars) {
                 try {
-                    bundles.add(fw.getBundleContext().installBundle(jar.toUri().toString()));
+                    // reference: installs the jar in place; the framework cache does not copy it at each launch
+                    bundles.add(fw.getBundleContext().installBundle("reference:" + jar.toUri()));
                 } catch (BundleException e) {
                     log("ERROR", "cannot install " + jar.getFileName() + ": " + e.getMessage());
                 }
@@ -417,7 +418,24 @@ public final class Main {
             return bundles;
         }
 
-        private void startBundles(List<Bundle> bundles) {
+        /**
+         * The order bundles start in: logging and the OSGi services the media plane needs, then
+         * Fluvia's bundles (so the node accepts RTMP as early as possible), then the management
+         * plane (Jetty, Web Console, Gogo, FileInstall) last.
+         */
+        static int startTier(String symbolicName) {
+            String n = symbolicName == null ? "" : symbolicName;
+            if (n.startsWith("org.ops4j.pax.logging") || n.startsWith("org.osgi.") || n.startsWith("io.netty")
+                    || n.equals("org.apache.felix.scr") || n.equals("org.apache.felix.configadmin")
+                    || n.equals("org.apache.felix.metatype")) {
+                return 0;
+            }
+            return n.startsWith("org.fluvia.") ? 1 : 2;
+        }
+
+        private void startBundles(List<Bundle> installed) {
+            List<Bundle> bundles = new ArrayList<>(installed);
+            bundles.sort(java.util.Comparator.comparingInt(b -> startTier(b.getSymbolicName())));
             for (Bundle b : bundles) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                     continue;
