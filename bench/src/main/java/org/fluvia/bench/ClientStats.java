@@ -27,6 +27,8 @@ public final class ClientStats {
     long videoFrames;
     long stalls;
     long regressions;
+    /** Video timestamps that jump forward by more than 1 s: the server dropped media for this client. */
+    long jumps;
     long latencySamples;
     long unmatched;
     private int lastVideoTs;
@@ -75,6 +77,8 @@ public final class ClientStats {
         videoFrames++;
         if (anyVideo && Integer.compareUnsigned(timestamp, lastVideoTs) < 0) {
             regressions++;
+        } else if (anyVideo && Integer.toUnsignedLong(timestamp) - Integer.toUnsignedLong(lastVideoTs) > 1000) {
+            jumps++;
         }
         anyVideo = true;
         lastVideoTs = timestamp;

@@ -349,17 +349,19 @@ public final class Load {
             long kindMessages = of.stream().mapToLong(c -> c.messages).sum();
             long kindFailed = of.stream().filter(c -> c.failure() != null).count();
             out.printf(Locale.ROOT, "%-7s clients %5d  connect p50 %6.1f ms  play start p50 %6.1f ms  TTFF p50/p95/p99 %s  first keyframe p50/p95/p99 %s"
-                            + "  %s  %d msgs  %d stalls  %d ts regressions  %d failed%n",
+                            + "  %s  %d msgs  %d stalls  %d ts regressions  %d ts jumps > 1 s (%d clients)  %d failed%n",
                     kind, of.size(), Percentiles.of(connect, 50), Percentiles.of(playing, 50), triple(ttff), triple(ttfk), size(kindBytes), kindMessages,
-                    of.stream().mapToLong(c -> c.stalls).sum(), of.stream().mapToLong(c -> c.regressions).sum(), kindFailed);
+                    of.stream().mapToLong(c -> c.stalls).sum(), of.stream().mapToLong(c -> c.regressions).sum(),
+                    of.stream().mapToLong(c -> c.jumps).sum(), of.stream().filter(c -> c.jumps > 0).count(), kindFailed);
         }
         double[] ttff = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray();
         double[] ttfk = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstKeyNanos)).toArray();
         Histogram latency = run.latency();
         if (run.sendTimes() != null) {
-            out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %d  p95 %d  p99 %d ms"
-                    + "  (%d samples, %d frames not matched)%n", latency.percentile(50), latency.percentile(95),
-                    latency.percentile(99), latency.count(), unmatched);
+            out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %d  p95 %d  p99 %d"
+                    + "  p99.9 %d  max %d ms  (%d samples, %d frames not matched)%n", latency.percentile(50),
+                    latency.percentile(95), latency.percentile(99), latency.percentile(99.9), latency.percentile(100),
+                    latency.count(), unmatched);
         }
         double gb = w.bytes / 1e9;
         double serverLoad = w.serverCpu - w.publisherRate * w.seconds;
@@ -396,6 +398,8 @@ public final class Load {
         result.put("tool_cpu_s", fmt(w.selfCpu));
         result.put("stalls", String.valueOf(stalls));
         result.put("regressions", String.valueOf(regressions));
+        result.put("jumps", String.valueOf(clients.stream().mapToLong(c -> c.jumps).sum()));
+        result.put("lat_max", String.valueOf(latency.percentile(100)));
         result.put("passed", String.valueOf(passed));
         result.put("failed", String.valueOf(failed));
         StringBuilder line = new StringBuilder("RESULT");
