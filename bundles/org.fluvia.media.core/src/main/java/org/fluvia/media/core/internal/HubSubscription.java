@@ -111,8 +111,19 @@ final class HubSubscription implements Subscription {
         }
     }
 
+    /**
+     * How much droppable media the queue holds: from its oldest audio/video message to its newest.
+     * Sequence headers and metadata are left out: they keep their old timestamps (a late joiner's
+     * queue starts with headers stamped 0 before a GOP stamped minutes later) and are never dropped,
+     * so counting them would make every offer shrink a queue that is not behind at all.
+     */
     private int spanMs() {
-        return queue.peekLast().timestamp() - queue.peekFirst().timestamp();
+        for (MediaMessage m : queue) {
+            if (!m.isSequenceHeader() && !m.isMetadata()) {
+                return queue.peekLast().timestamp() - m.timestamp();
+            }
+        }
+        return 0;
     }
 
     /**

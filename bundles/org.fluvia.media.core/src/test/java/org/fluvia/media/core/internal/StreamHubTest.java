@@ -200,6 +200,31 @@ class StreamHubTest {
     }
 
     @Test
+    void lateJoinerAfterMinutesIsNotTakenForASlowReader() throws Exception {
+        VhostPlayConfig asPublished = new VhostPlayConfig();
+        asPublished.activate(config(true, 10, "off"));
+        hub.addVhost(asPublished);
+        Publication p = hub.publish(KEY, SourceKind.PUBLISH, "long running");
+        p.publish(meta());
+        p.publish(videoHeader(0));
+        p.publish(audioHeader(0));
+        for (int ts = 0; ts < 180_000; ts += 40) { // three minutes, a keyframe a second
+            p.publish(video(ts, ts % 1000 == 0));
+        }
+        Player late = new Player();
+        Subscription s = hub.subscribe(KEY, late); // queued: headers stamped 0, then the GOP from 179 s
+        for (int ts = 180_000; ts < 181_000; ts += 40) {
+            p.publish(video(ts, ts % 1000 == 0)); // live frames, with a keyframe, before the first drain
+        }
+        late.run();
+        assertEquals(0, s.droppedMessages(), "headers stamped 0 ahead of a GOP stamped 179 s are not a backlog");
+        assertEquals(List.of("meta@0", "video-hdr@0", "audio-hdr@0", "key@179000", "inter@179040"), late.describe().subList(0, 5));
+        late.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
     void secondPublisherIsRefusedAndFirstContinues() throws Exception {
         Publication p = hub.publish(KEY, SourceKind.PUBLISH, "first");
         StreamBusyException e = assertThrows(StreamBusyException.class, () -> hub.publish(KEY, SourceKind.PUBLISH, "second"));
