@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * SRS {@code forward} for one vhost: every stream published here (not pulled) is pushed over RTMP to
  * each configured destination, one independent push per destination.
  */
-@Component(service = StreamObserver.class, configurationPid = Forwarder.FACTORY_PID,
+@Component(service = StreamObserver.class, immediate = true, configurationPid = Forwarder.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Forwarder.Config.class, factory = true)
 public class Forwarder implements StreamObserver {
