@@ -45,6 +45,10 @@ final class HubStream implements Stream {
         this.settings = settings;
     }
 
+    DrainBatch drainBatch(java.util.concurrent.ScheduledExecutorService loop, long windowNanos) {
+        return hub.drainBatch(loop, windowNanos);
+    }
+
     @Override
     public StreamKey key() {
         return key;

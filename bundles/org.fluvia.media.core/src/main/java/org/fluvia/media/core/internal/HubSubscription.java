@@ -83,22 +83,26 @@ final class HubSubscription implements Subscription {
 
     /**
      * Runs a drain on the reader's executor: at once when the last one is older than the batching
-     * window (so a new player's first frames go out immediately), otherwise when the window ends, so
-     * a player gets one write per window instead of one per message (DESIGN §3: syscalls per player
-     * are the cost to watch).
+     * window (so a new player's first frames go out immediately), otherwise at the end of the window,
+     * with every other reader of the same event loop, so a player gets one write per window instead
+     * of one per message (DESIGN §3: syscalls per player are the cost to watch).
      */
     private void schedule() {
         try {
             Executor executor = reader.executor();
-            long wait = batchNanos - (System.nanoTime() - lastDrainNanos);
-            if (wait > 0 && executor instanceof ScheduledExecutorService scheduled) {
-                scheduled.schedule(drain, wait, TimeUnit.NANOSECONDS);
+            if (System.nanoTime() - lastDrainNanos < batchNanos && executor instanceof ScheduledExecutorService loop) {
+                stream.drainBatch(loop, batchNanos).add(this);
                 return;
             }
             executor.execute(drain);
         } catch (RuntimeException e) { // the reader's event loop is shutting down
             LOG.debug("[{}] reader executor refused a drain: {}", stream.key(), e.toString());
         }
+    }
+
+    /** Called by a {@link DrainBatch} tick, on the reader's executor. */
+    void runDrain() {
+        drain();
     }
 
     private void drain() {
