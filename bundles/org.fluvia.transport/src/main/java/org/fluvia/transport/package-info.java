@@ -1,6 +1,6 @@
 /** Shared Netty event loops for every Fluvia server and client. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.fluvia.transport;
 
 import org.osgi.annotation.bundle.Export;

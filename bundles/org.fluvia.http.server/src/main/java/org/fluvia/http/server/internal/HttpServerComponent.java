@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.fluvia.http.server.HttpRoute;
 import org.fluvia.transport.EventLoops;
+import org.fluvia.transport.ListenAddress;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -118,7 +119,7 @@ public class HttpServerComponent {
         check(config.listen().length > 0, "listen is empty: give a port such as 8080 or ip:port");
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (String listen : config.listen()) {
-            addresses.add(parseListen(listen));
+            addresses.add(ListenAddress.parse(listen));
         }
         files = config.dir().isBlank() ? null : new StaticFiles(Path.of(config.dir().trim()));
         selectRoutes();
@@ -169,30 +170,6 @@ public class HttpServerComponent {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
-    }
-
-    /** Parses SRS's {@code port} or {@code ip:port} ({@code [v6]:port} too). */
-    static InetSocketAddress parseListen(String listen) {
-        String s = listen.trim();
-        int colon = s.lastIndexOf(':');
-        String host = colon < 0 ? null : s.substring(0, colon);
-        String portText = colon < 0 ? s : s.substring(colon + 1);
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("listen '" + listen + "': not a port or ip:port");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("listen '" + listen + "': port must be within 1..65535");
-        }
-        if (host == null || host.isEmpty() || host.equals("0.0.0.0")) {
-            return new InetSocketAddress(port);
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new InetSocketAddress(host, port);
     }
 
     private void accept(SocketChannel ch) {

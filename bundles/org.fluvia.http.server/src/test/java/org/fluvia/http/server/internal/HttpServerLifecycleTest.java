@@ -67,12 +67,12 @@ class HttpServerLifecycleTest {
 
     @Test
     void listenAcceptsSrsPortAndIpPortForms() {
-        assertEquals(new InetSocketAddress(8080), HttpServerComponent.parseListen("8080"));
-        assertEquals(new InetSocketAddress(8080), HttpServerComponent.parseListen("0.0.0.0:8080"));
-        assertEquals(new InetSocketAddress("127.0.0.1", 8081), HttpServerComponent.parseListen(" 127.0.0.1:8081 "));
-        assertEquals(new InetSocketAddress("::1", 8082), HttpServerComponent.parseListen("[::1]:8082"));
-        assertThrows(IllegalArgumentException.class, () -> HttpServerComponent.parseListen("http"));
-        assertThrows(IllegalArgumentException.class, () -> HttpServerComponent.parseListen("70000"));
+        assertEquals(new InetSocketAddress(8080), org.fluvia.transport.ListenAddress.parse("8080"));
+        assertEquals(new InetSocketAddress(8080), org.fluvia.transport.ListenAddress.parse("0.0.0.0:8080"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 8081), org.fluvia.transport.ListenAddress.parse(" 127.0.0.1:8081 "));
+        assertEquals(new InetSocketAddress("::1", 8082), org.fluvia.transport.ListenAddress.parse("[::1]:8082"));
+        assertThrows(IllegalArgumentException.class, () -> org.fluvia.transport.ListenAddress.parse("http"));
+        assertThrows(IllegalArgumentException.class, () -> org.fluvia.transport.ListenAddress.parse("70000"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.fluvia.codec.rtmp.HandshakeServerHandler;
 import org.fluvia.media.api.ClientRegistry;
 import org.fluvia.media.api.StreamRegistry;
 import org.fluvia.transport.EventLoops;
+import org.fluvia.transport.ListenAddress;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -101,7 +102,7 @@ public class RtmpServer {
                 });
         try {
             for (String listen : config.listen()) {
-                InetSocketAddress address = parseListen(listen);
+                InetSocketAddress address = ListenAddress.parse(listen);
                 Channel ch = b.bind(address).sync().channel();
                 listeners.add(ch);
                 LOG.info("RTMP listening on {}", ch.localAddress());
@@ -110,30 +111,6 @@ public class RtmpServer {
             closeListeners();
             throw e;
         }
-    }
-
-    /** Parses SRS's {@code port} or {@code ip:port}. */
-    static InetSocketAddress parseListen(String listen) {
-        String s = listen.trim();
-        int colon = s.lastIndexOf(':');
-        String host = colon < 0 ? null : s.substring(0, colon);
-        String portText = colon < 0 ? s : s.substring(colon + 1);
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("listen '" + listen + "': not a port or ip:port");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("listen '" + listen + "': port must be within 1..65535");
-        }
-        if (host == null || host.isEmpty() || host.equals("0.0.0.0")) {
-            return new InetSocketAddress(port);
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new InetSocketAddress(host, port);
     }
 
     private void accept(SocketChannel ch) {
