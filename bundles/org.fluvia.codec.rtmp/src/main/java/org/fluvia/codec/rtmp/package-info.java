@@ -3,7 +3,7 @@
  * control messages, commands, data messages and aggregates.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.fluvia.codec.rtmp;
 
 import org.osgi.annotation.bundle.Export;

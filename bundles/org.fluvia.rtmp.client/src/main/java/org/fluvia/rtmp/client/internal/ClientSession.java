@@ -2,18 +2,16 @@ package org.fluvia.rtmp.client.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.fluvia.codec.amf.Amf0;
 import org.fluvia.codec.amf.AmfObject;
-import org.fluvia.codec.rtmp.Aggregate;
 import org.fluvia.codec.rtmp.ChunkEncoder;
 import org.fluvia.codec.rtmp.Command;
 import org.fluvia.codec.rtmp.HandshakeCompleteEvent;
 import org.fluvia.codec.rtmp.MessageType;
 import org.fluvia.codec.rtmp.ProtocolControl;
 import org.fluvia.codec.rtmp.RtmpMessage;
+import org.fluvia.codec.rtmp.RtmpMessageHandler;
 import org.fluvia.codec.rtmp.RtmpProtocolException;
 import org.fluvia.codec.rtmp.RtmpUrl;
 import org.fluvia.codec.rtmp.UserControl;
@@ -36,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * The client side of one RTMP connection: connect, createStream, then play or publish, driven by the
  * server's answers.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements RtmpClientSession {
+public final class ClientSession extends RtmpMessageHandler implements RtmpClientSession {
 
     public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -118,43 +116,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof RtmpMessage)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        RtmpMessage m = (RtmpMessage) msg;
-        try {
-            switch (m.typeId()) {
-                case MessageType.COMMAND_AMF0:
-                case MessageType.COMMAND_AMF3:
-                    onCommand(Command.decode(m));
-                    break;
-                case MessageType.AUDIO:
-                case MessageType.VIDEO:
-                case MessageType.DATA_AMF0:
-                    deliver(m);
-                    break;
-                case MessageType.AGGREGATE:
-                    for (RtmpMessage sub : Aggregate.split(m)) {
-                        try {
-                            deliver(sub);
-                        } finally {
-                            sub.release();
-                        }
-                    }
-                    break;
-                default:
-                    break;
-            }
-        } finally {
-            m.release();
-        }
-    }
-
-    private void deliver(RtmpMessage m) {
-        if (listener == null || step != Step.STREAMING) {
-            return;
+    protected void onMedia(RtmpMessage m) {
+        if (listener == null || step != Step.STREAMING || m.typeId() == MessageType.DATA_AMF3) {
+            return; // AMF3 data is not something an origin sends players
         }
         MediaType type = MediaType.ofTypeId(m.typeId());
         if (type == MediaType.DATA) {
@@ -181,7 +145,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void onCommand(Command c) {
+    @Override
+    protected void onCommand(Command c) {
         switch (c.name()) {
             case "_result":
                 onResult(c);

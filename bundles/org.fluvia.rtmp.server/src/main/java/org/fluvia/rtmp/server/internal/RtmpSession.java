@@ -2,14 +2,11 @@ package org.fluvia.rtmp.server.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import org.fluvia.codec.amf.Amf0;
 import org.fluvia.codec.amf.AmfException;
 import org.fluvia.codec.amf.AmfObject;
-import org.fluvia.codec.rtmp.Aggregate;
 import org.fluvia.codec.rtmp.ChunkDecoder;
 import org.fluvia.codec.rtmp.Command;
 import org.fluvia.codec.rtmp.DataMessage;
@@ -17,6 +14,7 @@ import org.fluvia.codec.rtmp.HandshakeCompleteEvent;
 import org.fluvia.codec.rtmp.MessageType;
 import org.fluvia.codec.rtmp.ProtocolControl;
 import org.fluvia.codec.rtmp.RtmpMessage;
+import org.fluvia.codec.rtmp.RtmpMessageHandler;
 import org.fluvia.codec.rtmp.RtmpUrl;
 import org.fluvia.codec.rtmp.StatusObjects;
 import org.fluvia.codec.rtmp.UserControl;
@@ -43,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * One RTMP client after the handshake: answers its commands and maps publish and play onto the hub.
  * All of it runs on the channel's event loop.
  */
-final class RtmpSession extends ChannelInboundHandlerAdapter {
+final class RtmpSession extends RtmpMessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
 
@@ -117,43 +115,6 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (!(msg instanceof RtmpMessage)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        RtmpMessage m = (RtmpMessage) msg;
-        try {
-            switch (m.typeId()) {
-                case MessageType.COMMAND_AMF0:
-                case MessageType.COMMAND_AMF3:
-                    onCommand(Command.decode(m));
-                    break;
-                case MessageType.AUDIO:
-                case MessageType.VIDEO:
-                case MessageType.DATA_AMF0:
-                case MessageType.DATA_AMF3:
-                    onMedia(m);
-                    break;
-                case MessageType.AGGREGATE:
-                    for (RtmpMessage sub : Aggregate.split(m)) {
-                        try {
-                            onMedia(sub);
-                        } finally {
-                            sub.release();
-                        }
-                    }
-                    break;
-                default:
-                    // Protocol control (chunk size, ack, window, user control) is handled by the codec.
-                    break;
-            }
-        } finally {
-            m.release();
-        }
-    }
-
     /** The node or the RTMP bundle stops: say so to this client, then close. */
     private void serverStopping() {
         if (player != null) {
@@ -168,7 +129,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
     }
 
-    private void onCommand(Command c) {
+    @Override
+    protected void onCommand(Command c) {
         LOG.debug("{} command {} {}", tag(), c.name(), c.arguments());
         switch (c.name()) {
             case "connect":
@@ -413,7 +375,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onMedia(RtmpMessage m) throws AmfException {
+    @Override
+    protected void onMedia(RtmpMessage m) throws AmfException {
         if (publication == null) {
             return; // media from a client that does not publish (or publishes no longer) is ignored
         }
