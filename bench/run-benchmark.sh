@@ -15,6 +15,7 @@
 #   PUBLISHER=tool|ffmpeg    tool (default): the load tool publishes the fixture and measures latency;
 #                            ffmpeg: `ffmpeg -re -stream_loop -1 -i fixture.flv -c copy`, no latency
 #   JFR_COUNT=N              record 30 s of JFR in Fluvia's run with N RTMP players, summarised in the docs
+#   MW_LATENCY=N             Fluvia's batching window in ms (the vhost's play { mw_latency N; }); unset: its default
 #   NOTE="..."               a line added to the conditions in the report
 #   NO_DOCS=1                print the report instead of appending it to docs/BENCHMARKS.md
 #
@@ -33,6 +34,7 @@ WARMUP="${WARMUP:-12}"
 PUBLISHER="${PUBLISHER:-tool}"
 JFR_COUNT="${JFR_COUNT:-}"
 NOTE="${NOTE:-}"
+MW_LATENCY="${MW_LATENCY:-}"
 CLK_TCK="$(getconf CLK_TCK)"
 
 DIST="$ROOT/runtime/target/fluvia"
@@ -121,6 +123,7 @@ http_server {
     dir             $dir/html;
 }
 vhost __defaultVhost__ {
+$([ -n "$MW_LATENCY" ] && printf '    play {\n        mw_latency  %s;\n    }' "$MW_LATENCY")
     http_remux {
         enabled     on;
         mount       [vhost]/[app]/[stream].flv;
@@ -254,9 +257,10 @@ REPORT="$WORK/report.md"
   echo "- Fluvia $(git -C "$ROOT" rev-parse --short HEAD) (distribution as built), $(java -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | sed 's/.*\///') + libnginx-mod-rtmp $(dpkg-query -W -f '${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), 1 worker"
   echo "- Stream: 1 publisher ($PUBLISHER), H.264 CBR 900 kbps + AAC 96 kbps, 25 fps, 2 s GOP, chunk size 60000 on both servers"
   echo "- Ramp $RAMP players/s, warm-up $WARMUP s (publisher-only CPU over its last $((WARMUP - 2)) s), settle 5 s, measured window $DURATION s"
+  [ -n "$MW_LATENCY" ] && echo "- Fluvia's batching window: \`mw_latency $MW_LATENCY;\` (nginx-rtmp has no such setting)"
   [ -n "$NOTE" ] && echo "- $NOTE"
   echo
-  echo "| protocol | clients | server | CPU-s per GB | vs nginx | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
+  echo "| protocol | clients | server | CPU-s per GB (system %) | vs nginx | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
   echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   while read -r line; do
     label="$(field "$line" label)"; server="$(field "$line" server)"; proto="$(field "$line" proto)"
@@ -271,7 +275,7 @@ REPORT="$WORK/report.md"
     mbit="$(awk -v g="$gb" -v s="$ws" 'BEGIN{ if (s>0) printf "%.0f", g*8000/s; else print "—" }')"
     lat="$(field "$line" lat_p50) / $(field "$line" lat_p95) / $(field "$line" lat_p99)"
     [ "$PUBLISHER" = ffmpeg ] || [ "$proto" = hls ] && lat="—"
-    echo "| $proto | $n | $server | $cpg | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
+    echo "| $proto | $n | $server | $cpg ($(field "$line" server_sys_pct) %) | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
   done < "$RESULTS"
   echo
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

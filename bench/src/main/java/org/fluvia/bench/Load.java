@@ -120,12 +120,14 @@ public final class Load {
 
             long start = System.nanoTime();
             double cpuStart = server.cpuSeconds();
+            double sysStart = server.systemSeconds();
             double selfStart = self.cpuSeconds();
             long bytesStart = playerBytes();
             log("measuring %d s", options.durationSeconds());
             sleepUntil(start + TimeUnit.SECONDS.toNanos(options.durationSeconds()));
             w.seconds = (System.nanoTime() - start) / 1e9;
             w.serverCpu = server.cpuSeconds() - cpuStart;
+            w.serverSys = server.systemSeconds() - sysStart;
             w.selfCpu = self.cpuSeconds() - selfStart;
             w.bytes = playerBytes() - bytesStart;
             w.rssKib = server.rssKib();
@@ -151,6 +153,8 @@ public final class Load {
     static final class Window {
         double seconds;
         double serverCpu;
+        /** The kernel's part of serverCpu. */
+        double serverSys;
         double selfCpu;
         double publisherRate;
         long bytes;
@@ -368,9 +372,9 @@ public final class Load {
         double perGb = gb > 0 ? serverLoad / gb : -1;
         int playerCount = players.size();
         if (w.sampled) {
-            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (publisher-only %.3f cpu-s/s), delivered %.3f GB"
+            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (%.0f %% system; publisher-only %.3f cpu-s/s), delivered %.3f GB"
                             + " (%.0f Mbit/s) -> %.2f cpu-s per GB; RSS %.1f MB (%.1f MB before players, %.1f KB per player)%n",
-                    w.seconds, w.serverCpu, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
+                    w.seconds, w.serverCpu, w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
                     w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
         }
@@ -390,6 +394,7 @@ public final class Load {
         result.put("window_s", fmt(w.seconds));
         result.put("window_gb", String.format(Locale.ROOT, "%.4f", gb));
         result.put("server_cpu_s", fmt(w.serverCpu));
+        result.put("server_sys_pct", fmt(w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0));
         result.put("publisher_cpu_rate", String.format(Locale.ROOT, "%.4f", w.publisherRate));
         result.put("cpu_per_gb", String.format(Locale.ROOT, "%.3f", perGb));
         result.put("rss_mb", fmt(w.rssKib / 1024.0));

@@ -29,6 +29,19 @@ public final class ProcSampler {
         return ticks / (double) clockTicks;
     }
 
+    /** The system (kernel) part of {@link #cpuSeconds()}: for a fan-out server mostly write(2) and the TCP stack. */
+    public double systemSeconds() {
+        long ticks = 0;
+        for (int pid : pids) {
+            try {
+                ticks += parseTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")))[1];
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+        }
+        return ticks / (double) clockTicks;
+    }
+
     /** Resident set size of the processes together, in KiB. */
     public long rssKib() {
         long kib = 0;
@@ -57,8 +70,14 @@ public final class ProcSampler {
 
     /** Fields 14 and 15 of /proc/PID/stat; the command name (field 2) may contain spaces and parentheses. */
     static long parseCpuTicks(String stat) {
+        long[] t = parseTicks(stat);
+        return t[0] + t[1];
+    }
+
+    /** utime and stime (fields 14 and 15). */
+    static long[] parseTicks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
         // f[0] is field 3 (state), so utime (14) is f[11] and stime (15) is f[12].
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 }

@@ -146,6 +146,9 @@ final class FlvPlayer implements StreamReader, Client {
         LOG.info("[{} http-flv {}] playing", key, channel.remoteAddress());
     }
 
+    /** Tags per write: a drain is usually a few, a new player's GOP burst a few hundred. */
+    private static final int MAX_BATCH = 512;
+
     private void drain() {
         Subscription s = subscription;
         if (s == null || ended) {
@@ -165,7 +168,9 @@ final class FlvPlayer implements StreamReader, Client {
                     ByteBuf tag = m.encoded(FLV_TAG, msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload()));
                     bytesOut += tag.readableBytes();
                     if (batch == null) {
-                        batch = ctx.alloc().compositeBuffer(64);
+                        // Untracked holder of tracked, shared tags (see the RTMP PlayerReader); room for a
+                        // GOP burst, so it is never consolidated (copied).
+                        batch = new CompositeByteBuf(ctx.alloc(), true, MAX_BATCH);
                     }
                     batch.addComponent(true, tag.retainedDuplicate());
                 } finally {

@@ -39,6 +39,11 @@ final class HubSubscription implements Subscription {
     private long dropped;
 
     private final Runnable drain = this::drain;
+    /**
+     * The reader's event loop's batch, looked up once: the lookup in the hub's map on every batch
+     * showed as 5 % of the fan-out's CPU at 1000 players. A reader's executor never changes.
+     */
+    private DrainBatch batch;
 
     HubSubscription(HubStream stream, StreamReader reader, int queueLengthMs, int mwLatencyMs) {
         this.stream = stream;
@@ -91,7 +96,11 @@ final class HubSubscription implements Subscription {
         try {
             Executor executor = reader.executor();
             if (System.nanoTime() - lastDrainNanos < batchNanos && executor instanceof ScheduledExecutorService loop) {
-                stream.drainBatch(loop, batchNanos).add(this);
+                DrainBatch b = batch;
+                if (b == null) {
+                    b = batch = stream.drainBatch(loop, batchNanos);
+                }
+                b.add(this);
                 return;
             }
             executor.execute(drain);

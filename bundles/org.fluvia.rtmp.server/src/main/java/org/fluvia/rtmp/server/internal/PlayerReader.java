@@ -81,7 +81,10 @@ final class PlayerReader implements StreamReader {
                             msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
                     session.bytesOut += chunks.readableBytes();
                     if (batch == null) {
-                        batch = channel.alloc().compositeDirectBuffer(MAX_BATCH);
+                        // Not from the allocator: it would wrap the holder for leak detection, and
+                        // sampling one per-drain holder in 128 cost 3 % of the fan-out at 1000 players.
+                        // The components are the allocator's, shared and tracked; this only holds them.
+                        batch = new CompositeByteBuf(channel.alloc(), true, MAX_BATCH);
                     }
                     batch.addComponent(true, chunks.retainedDuplicate());
                     wrote = true;
