@@ -11,11 +11,13 @@
 #   COUNTS="500 1000 2000"   RTMP player counts         FLV_COUNTS="500 1000"   HTTP-FLV player counts
 #   HLS_POLLERS=500          HLS pollers (0: skip)      SERVERS="fluvia nginx"   which servers for RTMP
 #   DURATION=30              measured window, s         RAMP=200                 players started per second
+#   SETTLE=5                 seconds between the end of the ramp and the measured window
 #   WARMUP=12                publisher-only seconds before the players (CPU baseline over the last 10)
 #   PUBLISHER=tool|ffmpeg    tool (default): the load tool publishes the fixture and measures latency;
 #                            ffmpeg: `ffmpeg -re -stream_loop -1 -i fixture.flv -c copy`, no latency
 #   JFR_COUNT=N              record 30 s of JFR in Fluvia's run with N RTMP players, summarised in the docs
 #   MW_LATENCY=N             Fluvia's batching window in ms (the vhost's play { mw_latency N; }); unset: its default
+#   FLUVIA_JAVA_OPTS="..."   extra JVM flags for Fluvia (profiling)
 #   NOTE="..."               a line added to the conditions in the report
 #   NO_DOCS=1                print the report instead of appending it to docs/BENCHMARKS.md
 #
@@ -31,6 +33,7 @@ SERVERS="${SERVERS:-fluvia nginx}"
 DURATION="${DURATION:-30}"
 RAMP="${RAMP:-200}"
 WARMUP="${WARMUP:-12}"
+SETTLE="${SETTLE:-5}"
 PUBLISHER="${PUBLISHER:-tool}"
 JFR_COUNT="${JFR_COUNT:-}"
 NOTE="${NOTE:-}"
@@ -138,8 +141,8 @@ $([ -n "$MW_LATENCY" ] && printf '    play {\n        mw_latency  %s;\n    }' "$
     }
 }
 EOF
-  local opts=""
-  [ -n "${FLUVIA_JFR:-}" ] && opts="-XX:+FlightRecorder"
+  local opts="${FLUVIA_JAVA_OPTS:-}"
+  [ -n "${FLUVIA_JFR:-}" ] && opts="$opts -XX:+FlightRecorder"
   (cd "$dir" && FLUVIA_CACHE="$dir/cache" FLUVIA_DEPLOY="$dir/deploy" JAVA_OPTS="$opts" \
      exec "$WORK/fluvia-dist/bin/fluvia" -c "$dir/fluvia.conf" --console off </dev/null >"$dir/fluvia.log" 2>&1) &
   SERVER_PIDS="$!"
@@ -197,7 +200,7 @@ load() {
   echo "bench: $label"
   timeout 650 java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CP" org.fluvia.bench.Load \
       --host 127.0.0.1 --rtmp-port "$RTMP_PORT" ${HTTP_PORT:+--http-port "$HTTP_PORT"} --app live --stream bench \
-      "${pub[@]}" --warmup "$WARMUP" --ramp "$RAMP" --settle 5 --duration "$DURATION" \
+      "${pub[@]}" --warmup "$WARMUP" --ramp "$RAMP" --settle "$SETTLE" --duration "$DURATION" \
       --server-pid "$SERVER_PIDS" --clk-tck "$CLK_TCK" --label "$label" "$@" >"$log" 2>&1 || rc=$?
   [ -n "$ff" ] && stop_pid "$ff"
   sed -n '/^== fluvia-bench/,$p' "$log" | grep -v '^RESULT' || true
@@ -226,7 +229,7 @@ for n in $COUNTS; do
   for server in $SERVERS; do
     if [ "$server" = fluvia ]; then
       FLUVIA_JFR=$([ "$n" = "$JFR_COUNT" ] && echo 1 || true) start_fluvia off
-      if [ "$n" = "$JFR_COUNT" ]; then jfr_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + 6)) "$WORK/fluvia-$n.jfr"; fi
+      if [ "$n" = "$JFR_COUNT" ]; then jfr_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 1)) "$WORK/fluvia-$n.jfr"; fi
     else
       start_nginx
     fi
@@ -256,7 +259,7 @@ REPORT="$WORK/report.md"
   echo "- Load average when the run started: $(cut -d' ' -f1-3 /proc/loadavg) (at the end: see below)"
   echo "- Fluvia $(git -C "$ROOT" rev-parse --short HEAD) (distribution as built), $(java -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | sed 's/.*\///') + libnginx-mod-rtmp $(dpkg-query -W -f '${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), 1 worker"
   echo "- Stream: 1 publisher ($PUBLISHER), H.264 CBR 900 kbps + AAC 96 kbps, 25 fps, 2 s GOP, chunk size 60000 on both servers"
-  echo "- Ramp $RAMP players/s, warm-up $WARMUP s (publisher-only CPU over its last $((WARMUP - 2)) s), settle 5 s, measured window $DURATION s"
+  echo "- Ramp $RAMP players/s, warm-up $WARMUP s (publisher-only CPU over its last $((WARMUP - 2)) s), settle $SETTLE s, measured window $DURATION s"
   [ -n "$MW_LATENCY" ] && echo "- Fluvia's batching window: \`mw_latency $MW_LATENCY;\` (nginx-rtmp has no such setting)"
   [ -n "$NOTE" ] && echo "- $NOTE"
   echo

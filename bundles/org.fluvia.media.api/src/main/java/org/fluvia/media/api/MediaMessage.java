@@ -33,7 +33,8 @@ public final class MediaMessage extends AbstractReferenceCounted {
     private final ByteBuf payload;
 
     /** Encodings keyed by their encoder's key; guarded by this. Usually one entry, rarely two. */
-    private Object[] encodings;
+    /** Key, buffer, key, buffer...; replaced (never changed in place) under the lock, read without it. */
+    private volatile Object[] encodings;
 
     private MediaMessage(MediaType type, int timestamp, int flags, ByteBuf payload) {
         this.type = Objects.requireNonNull(type, "type");
@@ -153,14 +154,17 @@ public final class MediaMessage extends AbstractReferenceCounted {
      * @param encoder makes a new buffer, which this message then owns
      */
     public ByteBuf encoded(Object key, Function<MediaMessage, ByteBuf> encoder) {
+        // Every player of every event loop asks for the same message at about the same moment:
+        // the lookup takes no lock, only the first encoding does.
+        ByteBuf found = lookup(encodings, key);
+        if (found != null) {
+            return found;
+        }
         synchronized (this) {
             Object[] e = encodings;
-            if (e != null) {
-                for (int i = 0; i < e.length; i += 2) {
-                    if (e[i].equals(key)) {
-                        return (ByteBuf) e[i + 1];
-                    }
-                }
+            found = lookup(e, key);
+            if (found != null) {
+                return found;
             }
             ByteBuf made = Objects.requireNonNull(encoder.apply(this), "encoding");
             Object[] grown;
@@ -174,6 +178,17 @@ public final class MediaMessage extends AbstractReferenceCounted {
             encodings = grown;
             return made;
         }
+    }
+
+    private static ByteBuf lookup(Object[] e, Object key) {
+        if (e != null) {
+            for (int i = 0; i < e.length; i += 2) {
+                if (e[i].equals(key)) {
+                    return (ByteBuf) e[i + 1];
+                }
+            }
+        }
+        return null;
     }
 
     @Override

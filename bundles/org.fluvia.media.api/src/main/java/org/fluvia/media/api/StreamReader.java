@@ -11,7 +11,10 @@ import java.util.concurrent.Executor;
 @ConsumerType
 public interface StreamReader {
 
-    /** The executor the hub calls this reader on; for a network reader, its channel's event loop. */
+    /**
+     * The executor the hub calls this reader on; for a network reader, its channel's event loop.
+     * The hub asks once, when the reader subscribes: it must not change afterwards.
+     */
     Executor executor();
 
     /**

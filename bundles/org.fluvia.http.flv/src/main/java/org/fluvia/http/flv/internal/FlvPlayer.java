@@ -49,6 +49,8 @@ final class FlvPlayer implements StreamReader, Client {
     private final StreamKey key;
     private final HttpExchange exchange;
     private final ChannelHandlerContext ctx;
+    /** Made once per player, not per message. */
+    private final java.util.function.Function<MediaMessage, ByteBuf> encodeTag;
     private final Channel channel;
     private final int waitMs;
     private final Consumer<FlvPlayer> onEnd;
@@ -67,6 +69,7 @@ final class FlvPlayer implements StreamReader, Client {
         this.key = key;
         this.exchange = exchange;
         this.ctx = exchange.ctx();
+        this.encodeTag = msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload());
         this.channel = ctx.channel();
         this.waitMs = waitMs;
         this.onEnd = onEnd;
@@ -149,6 +152,7 @@ final class FlvPlayer implements StreamReader, Client {
     /** Tags per write: a drain is usually a few, a new player's GOP burst a few hundred. */
     private static final int MAX_BATCH = 512;
 
+
     private void drain() {
         Subscription s = subscription;
         if (s == null || ended) {
@@ -165,7 +169,7 @@ final class FlvPlayer implements StreamReader, Client {
                     if (!headersSent) {
                         sendHeaders();
                     }
-                    ByteBuf tag = m.encoded(FLV_TAG, msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload()));
+                    ByteBuf tag = m.encoded(FLV_TAG, encodeTag);
                     bytesOut += tag.readableBytes();
                     if (batch == null) {
                         // Untracked holder of tracked, shared tags (see the RTMP PlayerReader); room for a

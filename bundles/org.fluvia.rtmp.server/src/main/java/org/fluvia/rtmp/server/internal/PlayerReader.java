@@ -12,6 +12,7 @@ import org.fluvia.media.api.StreamReader;
 import org.fluvia.media.api.Subscription;
 
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * An RTMP player's side of a stream: drains its hub queue into the channel as pre-encoded chunk
@@ -30,6 +31,9 @@ final class PlayerReader implements StreamReader {
     private final EncodingKey audioKey;
     private final EncodingKey videoKey;
     private final EncodingKey dataKey;
+    private final Function<MediaMessage, ByteBuf> encodeAudio;
+    private final Function<MediaMessage, ByteBuf> encodeVideo;
+    private final Function<MediaMessage, ByteBuf> encodeData;
     Subscription subscription;
     boolean paused;
     private boolean sawPublish;
@@ -43,6 +47,15 @@ final class PlayerReader implements StreamReader {
         this.audioKey = new EncodingKey(chunkSize, RtmpSession.CSID_AUDIO, streamId);
         this.videoKey = new EncodingKey(chunkSize, RtmpSession.CSID_VIDEO, streamId);
         this.dataKey = new EncodingKey(chunkSize, RtmpSession.CSID_DATA, streamId);
+        this.encodeAudio = encoder(audioKey);
+        this.encodeVideo = encoder(videoKey);
+        this.encodeData = encoder(dataKey);
+    }
+
+    /** Made once per player, not per message: the hot loop allocates nothing of its own. */
+    private Function<MediaMessage, ByteBuf> encoder(EncodingKey key) {
+        return msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(), msg.timestamp(), key.streamId(),
+                msg.payload(), key.chunkSize());
     }
 
     @Override
@@ -76,9 +89,9 @@ final class PlayerReader implements StreamReader {
                     break;
                 }
                 try {
-                    EncodingKey key = m.type() == MediaType.AUDIO ? audioKey : m.type() == MediaType.VIDEO ? videoKey : dataKey;
-                    ByteBuf chunks = m.encoded(key, msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(),
-                            msg.timestamp(), key.streamId(), msg.payload(), key.chunkSize()));
+                    MediaType type = m.type();
+                    ByteBuf chunks = type == MediaType.AUDIO ? m.encoded(audioKey, encodeAudio)
+                            : type == MediaType.VIDEO ? m.encoded(videoKey, encodeVideo) : m.encoded(dataKey, encodeData);
                     session.bytesOut += chunks.readableBytes();
                     if (batch == null) {
                         // Not from the allocator: it would wrap the holder for leak detection, and
