@@ -92,7 +92,7 @@ http_server {
     dir             $dir/html;
 }
 vhost __defaultVhost__ {
-$([ -n "$MW_LATENCY" ] && printf '    play {\n        mw_latency  %s;\n    }' "$MW_LATENCY")
+$([ -n "${MW_LATENCY:-}" ] && printf '    play {\n        mw_latency  %s;\n    }' "${MW_LATENCY:-}")
     http_remux {
         enabled     on;
         mount       [vhost]/[app]/[stream].flv;
