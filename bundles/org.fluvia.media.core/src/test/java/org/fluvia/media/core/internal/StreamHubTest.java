@@ -327,6 +327,57 @@ class StreamHubTest {
     }
 
     @Test
+    void aTickWithManyReadersLetsOtherWorkOfTheLoopRunBetweenSlices() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        int readers = DrainBatch.SLICE * 3;
+        List<Subscription> subs = new ArrayList<>();
+        VhostPlayConfig longWindow = new VhostPlayConfig(); // a second is more than the test needs: no reader misses the tick
+        longWindow.activate(config(true, 10, "off", 1000));
+        hub.addVhost(longWindow);
+        try {
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            for (int i = 0; i < readers; i++) {
+                int id = i;
+                subs.add(hub.subscribe(KEY, new StreamReader() {
+                    public Executor executor() { return loop; }
+                    public void onMessages(Subscription s) {
+                        MediaMessage m;
+                        while ((m = s.poll()) != null) {
+                            if (m.timestamp() == 40) {
+                                order.add("reader " + id);
+                                if (id == 0) { // stands for I/O arriving during the tick, e.g. the publisher's next frame
+                                    loop.execute(() -> order.add("other work"));
+                                }
+                            }
+                            received.incrementAndGet();
+                            m.release();
+                        }
+                    }
+                }));
+            }
+            p.publish(video(0, true)); // goes out at once to every reader
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (received.get() < readers && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            p.publish(video(40, false)); // within the window: one tick, a second later, drains every reader
+            while (received.get() < 2 * readers && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            assertEquals(2 * readers, received.get(), "every reader got both frames");
+            int other = order.indexOf("other work");
+            assertTrue(other > 0 && other <= DrainBatch.SLICE,
+                    "the loop's other work ran after the first slice, not after all " + readers + " readers: at " + other);
+            subs.forEach(Subscription::close);
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
     void zeroAndOffJitterModes() {
         TimeJitter.Corrector zero = TimeJitter.ZERO.newCorrector();
         assertEquals(0, zero.correct(1000));
@@ -368,6 +419,10 @@ class StreamHubTest {
     }
 
     private static VhostPlayConfig.Config config(boolean gopCache, double queueLength, String jitter) {
+        return config(gopCache, queueLength, jitter, 30);
+    }
+
+    private static VhostPlayConfig.Config config(boolean gopCache, double queueLength, String jitter, int mwLatencyMs) {
         return new VhostPlayConfig.Config() {
             public Class<? extends java.lang.annotation.Annotation> annotationType() { return VhostPlayConfig.Config.class; }
             public String vhost() { return StreamKey.DEFAULT_VHOST; }
@@ -375,7 +430,7 @@ class StreamHubTest {
             public double queue__length() { return queueLength; }
             public String time__jitter() { return jitter; }
             public int gop__cache__max__frames() { return 2500; }
-            public int mw__latency() { return 30; }
+            public int mw__latency() { return mwLatencyMs; }
         };
     }
 }
