@@ -176,3 +176,25 @@ finish_report() {
   fi
   echo "bench: logs in $WORK"
 }
+
+# async-profiler (tools.profiler:async-profiler from Maven Central): unlike JFR it sees the kernel,
+# where a fan-out server spends most of its CPU. Prints the path of its Linux x64 library.
+async_profiler_lib() {
+  local version=4.1
+  local jar="$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
+  [ -f "$jar" ] || mvn -q dependency:get -Dartifact="tools.profiler:async-profiler:$version" >/dev/null 2>&1 || return 1
+  mkdir -p "$WORK/async-profiler"
+  unzip -o -q "$jar" 'linux-x64/*' -d "$WORK/async-profiler" || return 1
+  echo "$WORK/async-profiler/linux-x64/libasyncProfiler.so"
+}
+
+# $1 pid, $2 seconds from now, $3 output file (collapsed stacks): 15 s of CPU samples, in the background.
+profile_during() {
+  local lib
+  lib="$(async_profiler_lib)" || { echo "bench: async-profiler unavailable, no profile" >&2; return 0; }
+  ( sleep "$2"
+    jcmd "$1" JVMTI.agent_load "$lib" '"start,event=cpu,interval=1ms,threads"' >/dev/null 2>&1 || exit 0
+    sleep 15
+    jcmd "$1" JVMTI.agent_load "$lib" "\"stop,file=$3,collapsed\"" >/dev/null 2>&1 ) &
+  STARTED+=("$!")
+}

@@ -15,6 +15,7 @@
 #   WARMUP=12                publisher-only seconds before the players (CPU baseline over the last 10)
 #   PUBLISHER=tool|ffmpeg    tool (default): the load tool publishes the fixture and measures latency;
 #                            ffmpeg: `ffmpeg -re -stream_loop -1 -i fixture.flv -c copy`, no latency
+#   PROFILE_COUNT=N          15 s of async-profiler (kernel + Java) in Fluvia's run with N RTMP players
 #   JFR_COUNT=N              record 30 s of JFR in Fluvia's run with N RTMP players, summarised in the docs
 #   MW_LATENCY=N             Fluvia's batching window in ms (the vhost's play { mw_latency N; }); unset: its default
 #   FLUVIA_JAVA_OPTS="..."   extra JVM flags for Fluvia (profiling)
@@ -36,6 +37,7 @@ WARMUP="${WARMUP:-12}"
 SETTLE="${SETTLE:-5}"
 PUBLISHER="${PUBLISHER:-tool}"
 JFR_COUNT="${JFR_COUNT:-}"
+PROFILE_COUNT="${PROFILE_COUNT:-}"
 NOTE="${NOTE:-}"
 MW_LATENCY="${MW_LATENCY:-}"
 CLK_TCK="$(getconf CLK_TCK)"
@@ -87,6 +89,7 @@ for n in $COUNTS; do
   for server in $SERVERS; do
     if [ "$server" = fluvia ]; then
       FLUVIA_JFR=$([ "$n" = "$JFR_COUNT" ] && echo 1 || true) start_fluvia off
+      if [ "$n" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 3)) "$WORK/profile-$n.collapsed"; fi
       if [ "$n" = "$JFR_COUNT" ]; then jfr_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 1)) "$WORK/fluvia-$n.jfr"; fi
     else
       start_nginx
@@ -118,7 +121,7 @@ REPORT="$WORK/report.md"
   echo "- Ramp $RAMP players/s, warm-up $WARMUP s (publisher-only CPU over its last $((WARMUP - 2)) s), settle $SETTLE s, measured window $DURATION s"
   [ -n "$NOTE" ] && echo "- $NOTE"
   echo
-  echo "| protocol | clients | server | CPU-s per GB (system %) | vs nginx | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
+  echo "| protocol | clients | server | CPU-s per GB (system %, JIT %) | vs nginx | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
   echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   while read -r line; do
     label="$(field "$line" label)"; server="$(field "$line" server)"; proto="$(field "$line" proto)"
@@ -133,8 +136,15 @@ REPORT="$WORK/report.md"
     mbit="$(awk -v g="$gb" -v s="$ws" 'BEGIN{ if (s>0) printf "%.0f", g*8000/s; else print "—" }')"
     lat="$(field "$line" lat_p50) / $(field "$line" lat_p95) / $(field "$line" lat_p99)"
     [ "$PUBLISHER" = ffmpeg ] || [ "$proto" = hls ] && lat="—"
-    echo "| $proto | $n | $server | $cpg ($(field "$line" server_sys_pct) %) | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
+    echo "| $proto | $n | $server | $cpg ($(field "$line" server_sys_pct) %, $(field "$line" server_jit_pct) %) | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
   done < "$RESULTS"
+  for prof in "$WORK"/profile-*.collapsed; do
+    [ -f "$prof" ] || continue
+    echo
+    echo "async-profiler, Fluvia's RTMP run with $(basename "$prof" .collapsed | sed 's/profile-//') players, 15 s of the measured window (CPU samples every 1 ms, kernel frames end in \`_[k]\`):"
+    echo
+    java -cp "$CP" org.fluvia.bench.ProfileTop "$prof" 15
+  done
   for jfr in "$WORK"/fluvia-*.jfr; do
     [ -f "$jfr" ] || continue
     echo

@@ -121,6 +121,7 @@ public final class Load {
             long start = System.nanoTime();
             double cpuStart = server.cpuSeconds();
             double sysStart = server.systemSeconds();
+            double jitStart = server.compilerSeconds();
             double selfStart = self.cpuSeconds();
             long bytesStart = playerBytes();
             log("measuring %d s", options.durationSeconds());
@@ -128,6 +129,7 @@ public final class Load {
             w.seconds = (System.nanoTime() - start) / 1e9;
             w.serverCpu = server.cpuSeconds() - cpuStart;
             w.serverSys = server.systemSeconds() - sysStart;
+            w.serverJit = server.compilerSeconds() - jitStart;
             w.selfCpu = self.cpuSeconds() - selfStart;
             w.bytes = playerBytes() - bytesStart;
             w.rssKib = server.rssKib();
@@ -155,6 +157,8 @@ public final class Load {
         double serverCpu;
         /** The kernel's part of serverCpu. */
         double serverSys;
+        /** The JIT compiler threads' part of serverCpu. */
+        double serverJit;
         double selfCpu;
         double publisherRate;
         long bytes;
@@ -372,9 +376,10 @@ public final class Load {
         double perGb = gb > 0 ? serverLoad / gb : -1;
         int playerCount = players.size();
         if (w.sampled) {
-            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (%.0f %% system; publisher-only %.3f cpu-s/s), delivered %.3f GB"
+            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (%.0f %% system, %.0f %% JIT compiler; publisher-only %.3f cpu-s/s), delivered %.3f GB"
                             + " (%.0f Mbit/s) -> %.2f cpu-s per GB; RSS %.1f MB (%.1f MB before players, %.1f KB per player)%n",
-                    w.seconds, w.serverCpu, w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
+                    w.seconds, w.serverCpu, w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0,
+                    w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
                     w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
         }
@@ -395,6 +400,7 @@ public final class Load {
         result.put("window_gb", String.format(Locale.ROOT, "%.4f", gb));
         result.put("server_cpu_s", fmt(w.serverCpu));
         result.put("server_sys_pct", fmt(w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0));
+        result.put("server_jit_pct", fmt(w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0));
         result.put("publisher_cpu_rate", String.format(Locale.ROOT, "%.4f", w.publisherRate));
         result.put("cpu_per_gb", String.format(Locale.ROOT, "%.3f", perGb));
         result.put("rss_mb", fmt(w.rssKib / 1024.0));

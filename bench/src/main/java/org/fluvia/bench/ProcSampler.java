@@ -42,6 +42,32 @@ public final class ProcSampler {
         return ticks / (double) clockTicks;
     }
 
+    /**
+     * CPU seconds of the JVM's JIT compiler threads (C1/C2) so far: a one-off cost of a fresh JVM that
+     * a short window right after the players joined still pays. 0 for a process that is not a JVM.
+     */
+    public double compilerSeconds() {
+        long ticks = 0;
+        for (int pid : pids) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        if (stat.contains("CompilerThre")) {
+                            long[] t = parseTicks(stat);
+                            ticks += t[0] + t[1];
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+        }
+        return ticks / (double) clockTicks;
+    }
+
     /** Resident set size of the processes together, in KiB. */
     public long rssKib() {
         long kib = 0;
