@@ -157,8 +157,13 @@ final class HubStream implements Stream {
             bytesIn += message.size();
             cache(message);
             HubSubscription[] rs = readers;
+            if (rs.length > 0) {
+                // One atomic add for all readers rather than one each: the count's cache line is also
+                // written by every reader's loop as it releases, so each retain was a contended miss.
+                message.retain(rs.length);
+            }
             for (HubSubscription r : rs) {
-                r.offer(message.retain());
+                r.offer(message); // takes one of the references just added
             }
         } finally {
             lock.unlock();
