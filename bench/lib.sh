@@ -65,14 +65,19 @@ wait_port() {   # wait (bounded) until something accepts on 127.0.0.1:$1
 }
 
 
-make_fixture() {   # sets FIXTURE
-  # --- the stream: 30 s, 25 fps, GOP 50 frames (2 s), H.264 CBR 900 kbps (filler keeps it at the rate), AAC 96 kbps
-  FIXTURE="$WORK/stream.flv"
+# $1 seconds, $2 file: the benchmark stream, 25 fps, GOP 50 frames (2 s), H.264 CBR 900 kbps (filler
+# keeps it at the rate), AAC 96 kbps. Also the JMH TS-mux fixture (run-jmh.sh).
+encode_stream() {
   ffmpeg -nostdin -hide_banner -loglevel error -y \
-    -f lavfi -i "testsrc2=size=960x540:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=44100" -t 30 \
+    -f lavfi -i "testsrc2=size=960x540:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=44100" -t "$1" \
     -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -g 50 -keyint_min 50 -sc_threshold 0 -bf 0 \
     -b:v 900k -minrate 900k -maxrate 900k -bufsize 900k -x264-params nal-hrd=cbr:force-cfr=1 \
-    -c:a aac -b:a 96k -ac 2 -f flv "$FIXTURE"
+    -c:a aac -b:a 96k -ac 2 -f flv "$2"
+}
+
+make_fixture() {   # sets FIXTURE: 30 s of the stream
+  FIXTURE="$WORK/stream.flv"
+  encode_stream 30 "$FIXTURE"
   echo "bench: fixture $(stat -c %s "$FIXTURE") bytes ($(( $(stat -c %s "$FIXTURE") * 8 / 30000 )) kbit/s)"
 }
 

@@ -20,11 +20,9 @@ cp "$JAR" "$WORK/" && cp -r "$ROOT/bench/target/lib" "$WORK/lib"
 
 # The TS mux fixture: 4 s of 25 fps H.264 (2 s GOP) + AAC, the same encoding as run-benchmark.sh's stream.
 FLV="$WORK/gop.flv"
-ffmpeg -nostdin -hide_banner -loglevel error -y \
-  -f lavfi -i "testsrc2=size=960x540:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=44100" -t 4 \
-  -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -g 50 -keyint_min 50 -sc_threshold 0 -bf 0 \
-  -b:v 900k -minrate 900k -maxrate 900k -bufsize 900k -x264-params nal-hrd=cbr:force-cfr=1 \
-  -c:a aac -b:a 96k -ac 2 -f flv "$FLV"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+encode_stream 4 "$FLV"
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086  # JMH_ARGS is a list of options
