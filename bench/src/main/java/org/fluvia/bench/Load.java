@@ -364,6 +364,17 @@ public final class Load {
         }
         double[] ttff = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray();
         double[] ttfk = players.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstKeyNanos)).toArray();
+        if (players.size() >= 10) {
+            // Where in the ramp the slow starts were: a tail made of the first players points at warm-up.
+            List<ClientStats> byStart = players.stream().sorted(java.util.Comparator.comparingLong(c -> c.startNanos)).toList();
+            StringBuilder tenths = new StringBuilder();
+            for (int d = 0; d < 10; d++) {
+                List<ClientStats> part = byStart.subList(d * byStart.size() / 10, (d + 1) * byStart.size() / 10);
+                tenths.append(String.format(Locale.ROOT, " %.0f",
+                        Percentiles.of(part.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray(), 95)));
+            }
+            out.println("TTFF p95 (ms) of each tenth of the players, in the order they started:" + tenths);
+        }
         Histogram latency = run.latency();
         if (run.sendTimes() != null) {
             out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %d  p95 %d  p99 %d"
