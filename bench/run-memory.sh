@@ -72,7 +72,7 @@ run_server() {   # $1 fluvia|nginx
   [ "$server" = fluvia ] || soak=0   # nginx has no heap: its RSS at the two steps is the reference
   if [ "$server" = fluvia ]; then start_fluvia off; else start_nginx; fi
   SERVER_PID="${SERVER_PIDS%%,*}"
-  local first_s=$(( (FIRST + RAMP - 1) / RAMP )) second_s=$(( (SECOND + RAMP - 1) / RAMP ))
+  local second_s=$(( (SECOND + RAMP - 1) / RAMP ))
   a="$WORK/memory-$server-a.log"; b="$WORK/memory-$server-b.log"
   java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CP" org.fluvia.bench.Load \
       --host 127.0.0.1 --rtmp-port "$RTMP_PORT" --app live --stream bench --publishers 1 --file "$FIXTURE" \
@@ -97,6 +97,7 @@ run_server() {   # $1 fluvia|nginx
   done
   wait "$load_b" || true
   wait "$load_a" || true
+  STOPPED+="$load_b $load_a "   # reaped: never signal those PIDs again
   echo "$server first-load $(tail -1 "$a")" >> "$SAMPLES"
   echo "$server second-load $(tail -1 "$b")" >> "$SAMPLES"
   stop_servers
