@@ -368,12 +368,16 @@ public final class Load {
             // Where in the ramp the slow starts were: a tail made of the first players points at warm-up.
             List<ClientStats> byStart = players.stream().sorted(java.util.Comparator.comparingLong(c -> c.startNanos)).toList();
             StringBuilder tenths = new StringBuilder();
+            StringBuilder playStarts = new StringBuilder();
             for (int d = 0; d < 10; d++) {
                 List<ClientStats> part = byStart.subList(d * byStart.size() / 10, (d + 1) * byStart.size() / 10);
                 tenths.append(String.format(Locale.ROOT, " %.0f",
                         Percentiles.of(part.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.firstFrameNanos)).toArray(), 95)));
+                playStarts.append(String.format(Locale.ROOT, " %.0f",
+                        Percentiles.of(part.stream().mapToDouble(c -> ClientStats.millis(c.startNanos, c.playingNanos)).toArray(), 95)));
             }
             out.println("TTFF p95 (ms) of each tenth of the players, in the order they started:" + tenths);
+            out.println("play start p95 (ms), likewise (connect to NetStream.Play.Start / HTTP 200):" + playStarts);
         }
         Histogram latency = run.latency();
         if (run.sendTimes() != null) {
