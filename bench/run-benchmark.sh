@@ -138,19 +138,19 @@ REPORT="$WORK/report.md"
     [ "$PUBLISHER" = ffmpeg ] || [ "$proto" = hls ] && lat="—"
     echo "| $proto | $n | $server | $cpg ($(field "$line" server_sys_pct) %, $(field "$line" server_jit_pct) %) | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
   done < "$RESULTS"
+  # $1 file, $2 its name's prefix, $3 and $4 the heading around the player count, $5 summariser class, $6 rows
+  profile_section() {
+    [ -f "$1" ] || return 0
+    echo
+    echo "$3 Fluvia's RTMP run with $(basename "$1" | sed "s/^$2-//; s/\..*//") players, $4"
+    echo
+    java -cp "$CP" "org.fluvia.bench.$5" "$1" "$6"
+  }
   for prof in "$WORK"/profile-*.collapsed; do
-    [ -f "$prof" ] || continue
-    echo
-    echo "async-profiler, Fluvia's RTMP run with $(basename "$prof" .collapsed | sed 's/profile-//') players, 15 s of the measured window (CPU samples every 1 ms, kernel frames end in \`_[k]\`):"
-    echo
-    java -cp "$CP" org.fluvia.bench.ProfileTop "$prof" 15
+    profile_section "$prof" profile "async-profiler," "15 s of the measured window (CPU samples every 1 ms, kernel frames end in \`_[k]\`):" ProfileTop 15
   done
   for jfr in "$WORK"/fluvia-*.jfr; do
-    [ -f "$jfr" ] || continue
-    echo
-    echo "JFR of Fluvia's RTMP run ($(basename "$jfr" .jfr | sed 's/fluvia-//') players, 30 s in the measured window), hottest methods:"
-    echo
-    java -cp "$CP" org.fluvia.bench.JfrTop "$jfr" 12
+    profile_section "$jfr" fluvia "JFR of" "30 s in the measured window, hottest methods:" JfrTop 12
   done
 } > "$REPORT"
 finish_report "$REPORT"
