@@ -80,6 +80,12 @@ class PlaylistRequestsTest {
         public void respondError(HttpResponseStatus status, String message) {
             answers.add(status);
         }
+
+        @Override
+        public void writeChunk(io.netty.buffer.CompositeByteBuf chunk) {
+            chunk.release();
+            throw new UnsupportedOperationException("playlists are complete responses");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.fluvia.http.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,8 +14,8 @@ import java.util.Map;
 /**
  * One HTTP request as the server hands it to a route: the decoded path, the parameters, and
  * helpers for complete responses. A route that streams (HTTP-FLV) writes its own
- * {@code HttpResponse} and {@code HttpContent}s to {@link #ctx()} and ends with a
- * {@code LastHttpContent}; the server adds CORS headers to every response.
+ * {@code HttpResponse} to {@link #ctx()}, its body as {@code HttpContent}s or {@link #writeChunk}s, and
+ * ends with a {@code LastHttpContent}; the server adds CORS headers to every response.
  */
 @ProviderType
 public interface HttpExchange {
@@ -50,4 +51,14 @@ public interface HttpExchange {
 
     /** Sends a short plain-text error page and, for errors, closes the connection when it is not keep-alive. */
     void respondError(HttpResponseStatus status, String message);
+
+    /**
+     * Sends one chunk of a chunked response whose head has gone out on {@link #ctx()}, and flushes.
+     * The chunk's size line and closing CRLF become components of {@code chunk} itself, which goes to
+     * the socket as one buffer below the HTTP encoder (an {@code HttpContent} is three writes there,
+     * each with its own promise). Give {@code chunk} room for two more components so it is never
+     * copied. An empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership
+     * of {@code chunk}; on the event loop.
+     */
+    void writeChunk(CompositeByteBuf chunk);
 }

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 
 /**
  * One HTTP-FLV response: the FLV header, then every message of the stream as an FLV tag encoded
- * once for all players, a drain's tags going out as one HTTP chunk. Ends when the stream is
+ * once for all players, a drain's tags going out as one HTTP chunk in one write. Ends when the stream is
  * unpublished or the client leaves.
  */
 final class FlvPlayer implements StreamReader, Client {
@@ -173,8 +173,8 @@ final class FlvPlayer implements StreamReader, Client {
                     bytesOut += tag.readableBytes();
                     if (batch == null) {
                         // Untracked holder of tracked, shared tags (see the RTMP PlayerReader); room for a
-                        // GOP burst, so it is never consolidated (copied).
-                        batch = new CompositeByteBuf(ctx.alloc(), true, MAX_BATCH);
+                        // GOP burst and the chunk framing, so it is never consolidated (copied).
+                        batch = new CompositeByteBuf(ctx.alloc(), true, MAX_BATCH + 2);
                     }
                     batch.addComponent(true, tag.retainedDuplicate());
                 } finally {
@@ -182,7 +182,7 @@ final class FlvPlayer implements StreamReader, Client {
                 }
             }
             if (batch != null) {
-                ctx.writeAndFlush(new DefaultHttpContent(batch), ctx.voidPromise());
+                exchange.writeChunk(batch); // one buffer to the socket, framing included
                 batch = null;
             } else if (headersSent) {
                 ctx.flush();

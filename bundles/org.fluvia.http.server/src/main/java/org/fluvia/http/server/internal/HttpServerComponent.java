@@ -172,6 +172,11 @@ public class HttpServerComponent {
         }
     }
 
+    /** The HTTP codec's name in every connection's pipeline ({@link Exchange#writeChunk} writes below it). */
+    static final String CODEC = "codec";
+    /** The idle-timeout handler's name; absent when idle_timeout is 0. */
+    static final String IDLE = "idle";
+
     private void accept(SocketChannel ch) {
         long id = CLIENT_IDS.incrementAndGet();
         connections.incrementAndGet();
@@ -180,12 +185,12 @@ public class HttpServerComponent {
         Config c = config;
         ConnectionGuard guard = new ConnectionGuard("[http " + name + " client=" + id + " " + ch.remoteAddress() + "]");
         ChannelPipeline p = ch.pipeline();
-        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+        p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(c.max__uri__length())
                 .setMaxHeaderSize(c.max__header__size())));
         if (c.idle__timeout() > 0) {
             // observeOutput: a client that reads slowly is making progress; one that stopped is not.
-            p.addLast("idle", new IdleStateHandler(true, c.idle__timeout(), c.idle__timeout(), 0, TimeUnit.SECONDS));
+            p.addLast(IDLE, new IdleStateHandler(true, c.idle__timeout(), c.idle__timeout(), 0, TimeUnit.SECONDS));
         }
         p.addLast("guard", guard);
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());

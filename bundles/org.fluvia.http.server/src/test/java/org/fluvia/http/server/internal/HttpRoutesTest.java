@@ -1,6 +1,10 @@
 package org.fluvia.http.server.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,8 +17,11 @@ import org.fluvia.http.server.HttpExchange;
 import org.fluvia.http.server.HttpRoute;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +177,123 @@ class HttpRoutesTest {
             assertEquals("FLV", flv.text());
             assertEquals("*", flv.header("access-control-allow-origin"));
             assertEquals("next /next", c.read(false).text());
+        }
+    }
+
+    /** A chunked response head, as HTTP-FLV writes it. */
+    private static void chunkedHead(HttpExchange ex) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        ex.ctx().write(head);
+    }
+
+    private static CompositeByteBuf chunkOf(HttpExchange ex, String... parts) {
+        CompositeByteBuf chunk = new CompositeByteBuf(ex.ctx().alloc(), true, parts.length + 2);
+        for (String part : parts) {
+            chunk.addComponent(true, ByteBufUtil.writeAscii(ex.ctx().alloc(), part));
+        }
+        return chunk;
+    }
+
+    @Test
+    void writeChunkFramesEachChunkAndAnEmptyOneDoesNotEndTheBody() throws Exception {
+        String big = "x".repeat(300); // 0x12c: a size line of three hex digits
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                if (!ex.path().endsWith(".flv")) {
+                    return false;
+                }
+                chunkedHead(ex);
+                ex.ctx().write(new DefaultHttpContent(ByteBufUtil.writeAscii(ex.ctx().alloc(), "FLV")));
+                ex.ctx().executor().execute(() -> {
+                    ex.writeChunk(chunkOf(ex, "ab", "cd"));
+                    ex.writeChunk(chunkOf(ex));
+                    ex.writeChunk(chunkOf(ex, big, "!"));
+                    ex.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                });
+                return true;
+            });
+            s.addRoute(textRoute("/next", "next"), -1, null);
+            c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+            RawClient.Response flv = c.read(false); // strict about every chunk's size line and CRLF
+            assertEquals("FLVabcd" + big + "!", flv.text());
+            assertEquals("*", flv.header("access-control-allow-origin"));
+            assertEquals("next /next", c.read(false).text(), "the response ended where it should, the encoder knew");
+        }
+    }
+
+    /**
+     * A stream written with writeChunk to a client that reads steadily but slower than the server
+     * could send: bytes are pending nearly all the time, yet the client is not "idle".
+     */
+    @Test
+    void aSlowButReadingClientOfWriteChunksIsNotTakenForStalledButAStoppedOneIsDropped() throws Exception {
+        int seconds = 4;
+        try (TestServer s = new TestServer(Map.of("idle__timeout", 1))) {
+            AtomicInteger chunks = new AtomicInteger();
+            s.addRoute(ex -> {
+                // A small fixed kernel buffer: what the client has not read waits in Netty's buffer.
+                ex.ctx().channel().config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024);
+                chunkedHead(ex);
+                ex.ctx().flush();
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                Runnable[] fill = new Runnable[1];
+                fill[0] = () -> {
+                    if (!ex.ctx().channel().isActive()) {
+                        return;
+                    }
+                    if (System.nanoTime() > end) {
+                        ex.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    while (ex.ctx().channel().isWritable()) {
+                        CompositeByteBuf chunk = new CompositeByteBuf(ex.ctx().alloc(), true, 3);
+                        // Larger than the socket takes at once: the rest waits in Netty's buffer.
+                        ByteBuf data = ex.ctx().alloc().directBuffer(256 * 1024);
+                        data.writeZero(256 * 1024);
+                        chunk.addComponent(true, data);
+                        ex.writeChunk(chunk);
+                        chunks.incrementAndGet();
+                    }
+                    ex.ctx().executor().schedule(fill[0], 5, TimeUnit.MILLISECONDS);
+                };
+                fill[0].run();
+                return true;
+            });
+            try (RawClient reading = s.client()) { // the default receive buffer: TCP keeps moving
+                reading.send("GET /s.flv HTTP/1.1\r\nHost: h\r\n\r\n");
+                InputStream in = reading.socket().getInputStream();
+                byte[] buf = new byte[4096];
+                byte[] tail = new byte[5];
+                long total = 0;
+                int n;
+                // About 800 KB/s: far below what loopback takes, so the server's buffer stays full.
+                while ((n = in.read(buf)) > 0) {
+                    total += n;
+                    int keep = Math.min(n, tail.length);
+                    System.arraycopy(tail, keep, tail, 0, tail.length - keep);
+                    System.arraycopy(buf, n - keep, tail, tail.length - keep, keep);
+                    Thread.sleep(5);
+                }
+                assertEquals("0\r\n\r\n", new String(tail, java.nio.charset.StandardCharsets.US_ASCII),
+                        "the stream ran to its end (the last chunk), not cut as idle after " + total + " bytes");
+                assertTrue(chunks.get() > 5, "the server wrote as the client read: " + chunks.get());
+            }
+            try (RawClient stopped = s.client()) {
+                stopped.socket().setReceiveBufferSize(4096);
+                stopped.send("GET /s.flv HTTP/1.1\r\nHost: h\r\n\r\n");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds - 1);
+                while (s.server.connectionCount() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(1, s.server.connectionCount(), "connected");
+                while (s.server.connectionCount() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(0, s.server.connectionCount(), "a client that stopped reading is dropped before its stream ends");
+                assertTrue(TestServer.log().contains("stopped reading"));
+            }
         }
     }
 

@@ -86,7 +86,9 @@ final class RawClient implements AutoCloseable {
             int size;
             while ((size = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0) {
                 all.write(in.readNBytes(size));
-                line();
+                if (!line().isEmpty()) { // strict: a chunk's data is followed by CRLF, nothing else
+                    throw new IOException("chunk of " + size + " bytes not followed by CRLF");
+                }
             }
             while (!line().isEmpty()) {
                 // trailers
