@@ -20,6 +20,13 @@ bench_setup() {
   LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# The load tool's JVM. Its JIT compiler threads run at nice 19: in the first seconds of a ramp the
+# tool's compiler took a quarter of the two cores, which both servers then lacked (docs/BENCHMARKS.md).
+LOAD_JVM=(java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled
+  -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19
+  -XX:JavaPriority6_To_OSPriority=0 -XX:JavaPriority7_To_OSPriority=0 -XX:JavaPriority8_To_OSPriority=0
+  -XX:JavaPriority9_To_OSPriority=0 -XX:JavaPriority10_To_OSPriority=0)
+
 STARTED=()   # every process this script started, by PID
 STOPPED=" "  # those already stopped (never signal a PID twice: it may have been reused)
 cleanup() {

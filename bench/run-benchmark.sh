@@ -63,7 +63,7 @@ load() {
   fi
   local log="$WORK/load-$label.log" rc=0
   echo "bench: $label"
-  timeout 650 java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CP" org.fluvia.bench.Load \
+  timeout 650 "${LOAD_JVM[@]}" -cp "$CP" org.fluvia.bench.Load \
       --host 127.0.0.1 --rtmp-port "$RTMP_PORT" ${HTTP_PORT:+--http-port "$HTTP_PORT"} --app live --stream bench \
       "${pub[@]}" --warmup "$WARMUP" --ramp "$RAMP" --settle "$SETTLE" --duration "$DURATION" \
       --server-pid "$SERVER_PIDS" --clk-tck "$CLK_TCK" --label "$label" "$@" >"$log" 2>&1 || rc=$?

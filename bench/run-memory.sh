@@ -74,7 +74,7 @@ run_server() {   # $1 fluvia|nginx
   SERVER_PID="${SERVER_PIDS%%,*}"
   local second_s=$(( (SECOND + RAMP - 1) / RAMP ))
   a="$WORK/memory-$server-a.log"; b="$WORK/memory-$server-b.log"
-  java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CP" org.fluvia.bench.Load \
+  "${LOAD_JVM[@]}" -cp "$CP" org.fluvia.bench.Load \
       --host 127.0.0.1 --rtmp-port "$RTMP_PORT" --app live --stream bench --publishers 1 --file "$FIXTURE" \
       --rtmp-players "$FIRST" --warmup 12 --ramp "$RAMP" --settle 5 --duration $((soak + second_s + 40)) \
       --label "memory-$server-a" >"$a" 2>&1 &
@@ -82,7 +82,7 @@ run_server() {   # $1 fluvia|nginx
   wait_measuring "$a"
   sleep 3
   sample "$server" first "$FIRST"
-  java -Xmx2g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CP" org.fluvia.bench.Load \
+  "${LOAD_JVM[@]}" -cp "$CP" org.fluvia.bench.Load \
       --host 127.0.0.1 --rtmp-port "$RTMP_PORT" --app live --stream bench --publishers 0 \
       --rtmp-players "$SECOND" --warmup 1 --ramp "$RAMP" --settle 5 --duration $((soak + 15)) \
       --label "memory-$server-b" >"$b" 2>&1 &

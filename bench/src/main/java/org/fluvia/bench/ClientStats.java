@@ -18,6 +18,10 @@ public final class ClientStats {
     final int stream;
     final long startNanos;
     long connectedNanos = -1;
+    /** RTMP stages between connect and play start: handshake done, connect answered, stream created. */
+    long handshakeNanos = -1;
+    long connectAnsweredNanos = -1;
+    long streamCreatedNanos = -1;
     volatile long playingNanos = -1;
     long firstFrameNanos = -1;
     long firstKeyNanos = -1;

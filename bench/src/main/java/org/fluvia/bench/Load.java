@@ -378,6 +378,17 @@ public final class Load {
             }
             out.println("TTFF p95 (ms) of each tenth of the players, in the order they started:" + tenths);
             out.println("play start p95 (ms), likewise (connect to NetStream.Play.Start / HTTP 200):" + playStarts);
+            List<ClientStats> firstTenth = byStart.subList(0, byStart.size() / 10);
+            if (firstTenth.stream().anyMatch(c -> c.handshakeNanos > 0)) {
+                // Which step of an RTMP play start the first players waited in.
+                out.printf(Locale.ROOT, "first tenth's RTMP steps p50/p95 (ms): TCP connect %s, handshake %s, connect command %s,"
+                                + " createStream %s, play %s%n",
+                        stage(firstTenth, c -> c.startNanos, c -> c.connectedNanos),
+                        stage(firstTenth, c -> c.connectedNanos, c -> c.handshakeNanos),
+                        stage(firstTenth, c -> c.handshakeNanos, c -> c.connectAnsweredNanos),
+                        stage(firstTenth, c -> c.connectAnsweredNanos, c -> c.streamCreatedNanos),
+                        stage(firstTenth, c -> c.streamCreatedNanos, c -> c.playingNanos));
+            }
         }
         Histogram latency = run.latency();
         if (run.sendTimes() != null) {
@@ -434,6 +445,12 @@ public final class Load {
         out.println(passed + " passed, " + failed + " failed");
         out.flush();
         return failed;
+    }
+
+    private static String stage(List<ClientStats> of, java.util.function.ToLongFunction<ClientStats> from,
+            java.util.function.ToLongFunction<ClientStats> to) {
+        double[] ms = of.stream().mapToDouble(c -> ClientStats.millis(from.applyAsLong(c), to.applyAsLong(c))).toArray();
+        return String.format(Locale.ROOT, "%.1f/%.1f", Percentiles.of(ms, 50), Percentiles.of(ms, 95));
     }
 
     private static String triple(double[] values) {

@@ -45,6 +45,7 @@ final class RtmpPlayer extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof HandshakeCompleteEvent) {
+            stats.handshakeNanos = System.nanoTime();
             AmfObject cmd = AmfObject.of("app", app, "flashVer", "LNX 9,0,124,2", "tcUrl", tcUrl, "fpad", false,
                     "capabilities", 15.0, "audioCodecs", 4071.0, "videoCodecs", 252.0, "videoFunction", 1.0);
             ctx.writeAndFlush(new Command("connect", 1, cmd, List.of()).toMessage(ctx.alloc(), CSID_COMMAND, 0));
@@ -91,8 +92,10 @@ final class RtmpPlayer extends ChannelInboundHandlerAdapter {
         switch (c.name()) {
             case "_result" -> {
                 if (c.transactionId() == 1) {
+                    stats.connectAnsweredNanos = System.nanoTime();
                     ctx.writeAndFlush(new Command("createStream", 2, null, List.of()).toMessage(ctx.alloc(), CSID_COMMAND, 0));
                 } else if (c.transactionId() == 2) {
+                    stats.streamCreatedNanos = System.nanoTime();
                     int streamId = c.argument(0) instanceof Number n ? n.intValue() : 1;
                     ctx.write(UserControl.setBufferLength(streamId, 1000));
                     ctx.writeAndFlush(new Command("play", 3, null, List.of(streamName, -1000.0))

@@ -204,4 +204,61 @@ class LauncherIT {
             assertFalse(node.log().contains("Fluvia started"), "nothing on the console once the log goes to a file");
         }
     }
+
+    @Test
+    void theJitCompilerThreadsRunBelowTheEventLoopsUnlessTurnedOff() throws Exception {
+        int port = TestSupport.freePort();
+        Path work = tmp.resolve("nice");
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("node.conf"), "listen 127.0.0.1:" + port + ";\nvhost __defaultVhost__ {\n}\n");
+        for (String setting : new String[] {null, "3", "off"}) {
+            Map<String, String> env = setting == null ? Map.of() : Map.of("FLUVIA_JIT_NICE", setting);
+            int expected = setting == null ? 10 : "off".equals(setting) ? 0 : Integer.parseInt(setting);
+            try (FluviaNode node = FluviaNode.start(work, env, "-c", "node.conf", "--console", "off")) {
+                node.waitForPort("127.0.0.1", port, Duration.ofSeconds(20));
+                Map<String, Integer> nice = threadNiceness(node.pid());
+                String seen = "FLUVIA_JIT_NICE=" + setting + ": " + nice + "\n" + node.log();
+                assertTrue(nice.keySet().stream().anyMatch(t -> t.startsWith("C2 CompilerThre")), seen);
+                nice.forEach((thread, n) -> {
+                    if (thread.contains("CompilerThre")) {
+                        assertEquals(expected, n, thread + " " + seen);
+                    } else if (thread.startsWith("fluvia-") || thread.startsWith("VM Thread") || thread.startsWith("GC Thread")) {
+                        assertEquals(0, n, thread + " " + seen);
+                    }
+                });
+                assertEquals(0, node.stop(), node.log());
+            }
+        }
+    }
+
+    @Test
+    void aBadJitNiceValueIsAUsageError() throws Exception {
+        for (String value : new String[] {"20", "-1", "ten"}) {
+            Path work = Files.createTempDirectory("fluvia-nice");
+            try (FluviaNode node = FluviaNode.start(work, Map.of("FLUVIA_JIT_NICE", value), "--console", "off")) {
+                assertTrue(TestSupport.await(Duration.ofSeconds(20), () -> !node.isAlive()), "exits at once\n" + node.log());
+                assertEquals(2, node.stop(), node.log());
+                assertTrue(node.log().contains("FLUVIA_JIT_NICE must be 0..19 or off, not '" + value + "'"), node.log());
+            }
+        }
+    }
+
+    /** Thread name (with its id, names repeat) to nice value, from /proc. */
+    private static Map<String, Integer> threadNiceness(long pid) throws java.io.IOException {
+        Map<String, Integer> nice = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    // after "pid (comm) ", nice is the 17th field (field 19 of proc(5))
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    nice.put(name + "#" + task.getFileName(), Integer.parseInt(f[16]));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended while we looked
+                }
+            }
+        }
+        return nice;
+    }
 }
