@@ -223,6 +223,33 @@ class HttpRoutesTest {
         }
     }
 
+    @Test
+    void sizeLinesStayRightAcrossManyChunksOfOneResponse() throws Exception {
+        // ~300 chunks: the size lines outgrow the buffer they share several times over
+        StringBuilder expected = new StringBuilder("FLV");
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String part = Integer.toString(i, 36).repeat(1 + (i * 37) % 700);
+            parts.add(part);
+            expected.append(part);
+        }
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                chunkedHead(ex);
+                ex.ctx().write(new DefaultHttpContent(ByteBufUtil.writeAscii(ex.ctx().alloc(), "FLV")));
+                ex.ctx().executor().execute(() -> {
+                    for (String part : parts) {
+                        ex.writeChunk(chunkOf(ex, part));
+                    }
+                    ex.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                });
+                return true;
+            });
+            c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals(expected.toString(), c.read(false).text()); // strict about every size line and CRLF
+        }
+    }
+
     /**
      * A stream written with writeChunk to a client that reads steadily but slower than the server
      * could send: bytes are pending nearly all the time, yet the client is not "idle".
