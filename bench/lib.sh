@@ -4,7 +4,8 @@
 
 # Checks what is needed, makes $WORK with private copies of the distribution and the load tool.
 bench_setup() {
-  DIST="$ROOT/runtime/target/fluvia"
+  # FLUVIA_DIST: another build's distribution, to compare two versions of Fluvia on the same machine.
+  DIST="${FLUVIA_DIST:-$ROOT/runtime/target/fluvia}"
   JAR="$ROOT/bench/target/fluvia-bench.jar"
   [ -x "$DIST/bin/fluvia" ] || { echo "no distribution at $DIST: build it first (mvn -o -pl runtime -am install)" >&2; exit 1; }
   [ -f "$JAR" ] || { echo "no $JAR: run mvn -o -f bench/pom.xml install" >&2; exit 1; }
@@ -172,7 +173,7 @@ stop_servers() {
 report_conditions() {
   echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/{print $2}') GB RAM, $(uname -r)"
   echo "- Load average when the run started: $LOAD_AT_START (at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "- Fluvia $(git -C "$ROOT" rev-parse --short HEAD) (distribution as built), $(java -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | sed 's/.*\///') + libnginx-mod-rtmp $(dpkg-query -W -f '${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), 1 worker"
+  echo "- Fluvia $(git -C "$(dirname "$DIST")/../.." rev-parse --short HEAD 2>/dev/null || echo '?') (distribution as built), $(java -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | sed 's/.*\///') + libnginx-mod-rtmp $(dpkg-query -W -f '${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), 1 worker"
   [ -n "${MW_LATENCY:-}" ] && echo "- Fluvia's batching window: \`mw_latency $MW_LATENCY;\` (nginx-rtmp has no such setting)"
   return 0
 }

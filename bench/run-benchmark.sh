@@ -19,6 +19,7 @@
 #   JFR_COUNT=N              record 30 s of JFR in Fluvia's run with N RTMP players, summarised in the docs
 #   MW_LATENCY=N             Fluvia's batching window in ms (the vhost's play { mw_latency N; }); unset: its default
 #   FLUVIA_JAVA_OPTS="..."   extra JVM flags for Fluvia (profiling)
+#   FLUVIA_DIST=DIR          run another build's distribution (DIR/bin/fluvia), e.g. of a git worktree, for an A/B
 #   NOTE="..."               a line added to the conditions in the report
 #   NO_DOCS=1                print the report instead of appending it to docs/BENCHMARKS.md
 #

@@ -9,16 +9,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The readers of one event loop whose drain waits for the end of the batching window: one timer per
- * loop and window instead of one per reader (a timer per reader showed as a third of the fan-out's
- * CPU in the benchmark's profile: every one is an insert into the loop's scheduled-task heap).
+ * Some of the readers of one stream on one event loop whose next drain waits for the batching window
+ * ({@code mw_latency}): they go out together in a tick, one timer per batch instead of one per reader
+ * (a timer per reader was a third of the fan-out's CPU: each one an insert into the loop's
+ * scheduled-task heap). A {@link DrainGroup} decides which of its batches a video frame ticks.
  *
- * <p>A tick drains the readers that were waiting when it fired, {@value #SLICE} at a time, and lets
+ * <p>Without video (or in a gap) a batch ticks on a timer: a window after a reader starts waiting, or
+ * two windows after the last tick while video comes.
+ *
+ * <p>A tick drains the readers that were waiting when it started, {@value #SLICE} at a time, and lets
  * the loop do its I/O between slices: with a thousand players on a loop a tick takes 10-20 ms, and a
  * publisher on the same loop must not wait for all of it before its next frame is read (that wait
  * was most of the latency tail at 2000 players).
  */
-final class DrainBatch implements Runnable {
+final class DrainBatch {
 
     /** Readers per slice: about a millisecond of writes. */
     static final int SLICE = 64;
@@ -26,39 +30,105 @@ final class DrainBatch implements Runnable {
     private final ScheduledExecutorService loop;
     private final long windowNanos;
     /**
-     * Publishers add, the loop takes: a multi-producer single-consumer array queue, which allocates no
-     * node per add and counts its size in O(1) (a linked queue's add showed as 4 % of the CPU at 1000 players).
+     * The source's thread adds, the loop takes: a multi-producer single-consumer array queue, which
+     * allocates no node per add and counts its size in O(1) (a linked queue's add showed as 4 % of the
+     * CPU at 1000 players).
      */
     private final Queue<HubSubscription> pending = PlatformDependent.newMpscQueue();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** A tick started by a video frame is queued on the loop. */
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
+    /** The fallback timer is set. */
+    private final AtomicBoolean timerSet = new AtomicBoolean();
+    /** When the last tick started: written on the loop, read by the source's thread. */
+    private volatile long lastTickNanos;
+    /** When a video frame last arrived for these readers. */
+    private volatile long lastVideoNanos;
+    private final Runnable tick = this::tick;
+    private final Runnable timer = this::onTimer;
 
     DrainBatch(ScheduledExecutorService loop, long windowNanos) {
         this.loop = loop;
         this.windowNanos = windowNanos;
+        long now = System.nanoTime();
+        this.lastTickNanos = now - 2 * windowNanos;
+        this.lastVideoNanos = now - 4 * windowNanos;
     }
 
-    /** Drains {@code s} at this loop's next tick, at most one window from now. Any thread. */
+    /** {@code s} goes out at this batch's next tick. Any thread. */
     void add(HubSubscription s) {
         pending.add(s);
         // Read before the CAS: a thousand readers ask within the same microseconds, and only the first
         // needs the cache line exclusively.
-        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+        if (!timerSet.get() && timerSet.compareAndSet(false, true)) {
+            setTimer(System.nanoTime());
+        }
+    }
+
+    /** The source's thread, for every video frame queued for these readers. */
+    void noteVideo(long now) {
+        lastVideoNanos = now;
+    }
+
+    /** Whether a video frame arriving now should tick: readers wait and the last tick is a window old. */
+    boolean dueForVideo(long now) {
+        return now - lastTickNanos >= windowNanos && !pending.isEmpty() && !tickQueued.get();
+    }
+
+    long lastTickNanos() {
+        return lastTickNanos;
+    }
+
+    /** The source's thread: tick now, on the loop. */
+    void tickForVideo() {
+        if (tickQueued.compareAndSet(false, true)) {
             try {
-                loop.schedule(this, windowNanos, TimeUnit.NANOSECONDS);
+                loop.execute(tick);
             } catch (RejectedExecutionException stopping) {
-                scheduled.set(false);
+                tickQueued.set(false);
                 pending.clear(); // the loop is shutting down with its channels
             }
         }
     }
 
+    /** Whether video came lately: then ticks follow it, and the timer only covers a gap. */
+    private boolean videoComes(long now) {
+        return now - lastVideoNanos < 2 * windowNanos;
+    }
+
     /**
-     * The tick, on the loop: the readers queued so far go out; those that ask from now on wait for
-     * the next tick, a window later.
+     * The timer: a window from now for a stream without video (a message waits one window), two
+     * windows after the last tick while video comes (the next frame normally ticks first).
      */
-    @Override
-    public void run() {
-        scheduled.set(false);
+    private void setTimer(long now) {
+        long delay = videoComes(now) ? Math.max(lastTickNanos + 2 * windowNanos - now, windowNanos) : windowNanos;
+        try {
+            loop.schedule(timer, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            timerSet.set(false);
+            pending.clear();
+        }
+    }
+
+    /** On the loop. A video frame may have ticked since the timer was set: then it waits again. */
+    private void onTimer() {
+        timerSet.set(false);
+        if (pending.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (videoComes(now) && now - (lastTickNanos + 2 * windowNanos) < 0) {
+            if (timerSet.compareAndSet(false, true)) {
+                setTimer(now);
+            }
+            return;
+        }
+        tick();
+    }
+
+    /** On the loop: the readers waiting so far go out; those that ask from now on wait for the next tick. */
+    private void tick() {
+        tickQueued.set(false);
+        lastTickNanos = System.nanoTime();
         drain(pending.size()); // FIFO, so the first n polled are exactly these
     }
 
@@ -72,6 +142,9 @@ final class DrainBatch implements Runnable {
                 continueAfterIo(remaining);
                 return;
             }
+        }
+        if (!pending.isEmpty() && timerSet.compareAndSet(false, true)) {
+            setTimer(System.nanoTime()); // readers that asked during the tick wait for the next one
         }
     }
 

@@ -9,6 +9,7 @@ import org.fluvia.media.api.StreamReader;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,8 +46,27 @@ final class HubStream implements Stream {
         this.settings = settings;
     }
 
-    DrainBatch drainBatch(java.util.concurrent.ScheduledExecutorService loop, long windowNanos) {
-        return hub.drainBatch(loop, windowNanos);
+    private record BatchKey(ScheduledExecutorService loop, long windowNanos) {
+    }
+
+    /** This stream's drain groups, one per event loop and window: their ticks follow this stream's video. */
+    private final java.util.HashMap<BatchKey, DrainGroup> drainGroups = new java.util.HashMap<>(); // guarded by itself
+    /** The same, for the source's thread to tell of each video frame without iterating the map. */
+    private volatile DrainGroup[] drainGroupList = new DrainGroup[0];
+
+    /** The drain batch for a new reader on {@code loop}. */
+    DrainBatch drainBatch(ScheduledExecutorService loop, long windowNanos) {
+        DrainGroup g;
+        synchronized (drainGroups) {
+            g = drainGroups.computeIfAbsent(new BatchKey(loop, windowNanos), k -> {
+                DrainGroup made = new DrainGroup(k.loop(), k.windowNanos());
+                DrainGroup[] grown = java.util.Arrays.copyOf(drainGroupList, drainGroupList.length + 1);
+                grown[drainGroupList.length] = made;
+                drainGroupList = grown;
+                return made;
+            });
+        }
+        return g.next();
     }
 
     @Override
@@ -164,6 +184,11 @@ final class HubStream implements Stream {
             }
             for (HubSubscription r : rs) {
                 r.offer(message); // takes one of the references just added
+            }
+            if (message.type() == MediaType.VIDEO && !message.isSequenceHeader()) {
+                for (DrainGroup g : drainGroupList) {
+                    g.videoQueued();
+                }
             }
         } finally {
             lock.unlock();

@@ -42,7 +42,7 @@ final class HubSubscription implements Subscription {
     /** The reader's executor, taken once: a reader keeps its executor for its whole life. */
     private final Executor executor;
     /**
-     * The drain batch of the reader's event loop, or null when the reader runs elsewhere or there is
+     * The drain batch of the stream on the reader's event loop, or null when the reader runs elsewhere or there is
      * no window. Looked up once: the hub's map lookup, and an {@code instanceof} against an interface
      * (JDK 17 caches one secondary super per class, which threads checking different interfaces of
      * the event loop class keep overwriting), on every batch cost 5-10 % of the fan-out's CPU.
@@ -95,9 +95,10 @@ final class HubSubscription implements Subscription {
 
     /**
      * Runs a drain on the reader's executor: at once when the last one is older than the batching
-     * window (so a new player's first frames go out immediately), otherwise at the end of the window,
-     * with every other reader of the same event loop, so a player gets one write per window instead
-     * of one per message (DESIGN §3: syscalls per player are the cost to watch).
+     * window (so a new player's first frames go out immediately), otherwise at the next tick of the
+     * stream's readers on the same event loop, which follows the video (see {@link DrainBatch}), so a
+     * player gets one write per window instead of one per message (DESIGN §3: syscalls per player are
+     * the cost to watch).
      */
     private void schedule() {
         try {

@@ -245,22 +245,11 @@ public class StreamHub implements StreamRegistry {
         }
     }
 
-    private record BatchKey(java.util.concurrent.ScheduledExecutorService loop, long windowNanos) {
-    }
-
-    private final ConcurrentHashMap<BatchKey, DrainBatch> batches = new ConcurrentHashMap<>();
-
-    /** The drain batch of an event loop for a batching window; readers of many streams share it. */
-    DrainBatch drainBatch(java.util.concurrent.ScheduledExecutorService loop, long windowNanos) {
-        return batches.computeIfAbsent(new BatchKey(loop, windowNanos), k -> new DrainBatch(k.loop(), k.windowNanos()));
-    }
-
     @Deactivate
     void deactivate() {
         for (HubStream s : streams.values()) {
             s.shutdown();
         }
         streams.clear();
-        batches.clear();
     }
 }

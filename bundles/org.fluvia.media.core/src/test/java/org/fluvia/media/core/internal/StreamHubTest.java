@@ -378,6 +378,59 @@ class StreamHubTest {
     }
 
     @Test
+    void aVideoFrameAWindowAfterTheLastTickGoesOutAtOnceAndOneWithinItWaits() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        VhostPlayConfig longWindow = new VhostPlayConfig(); // a second: far longer than any scheduling delay here
+        longWindow.activate(config(true, 10, "off", 1000));
+        hub.addVhost(longWindow);
+        try {
+            java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ConcurrentHashMap<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            Subscription s = hub.subscribe(KEY, new StreamReader() {
+                public Executor executor() { return loop; }
+                public void onMessages(Subscription sub) {
+                    drains.incrementAndGet();
+                    MediaMessage m;
+                    while ((m = sub.poll()) != null) {
+                        arrived.put(m.timestamp(), System.nanoTime());
+                        order.add(m.timestamp());
+                        m.release();
+                    }
+                }
+            });
+            p.publish(video(0, true)); // the reader was idle: out at once, on its own
+            awaitArrival(arrived, 0);
+            p.publish(audio(20)); // waits: the reader drained less than a window ago
+            long sent = System.nanoTime();
+            p.publish(video(40, false)); // the stream's readers last ticked more than a window ago: a tick now
+            awaitArrival(arrived, 40);
+            long waitedMs = (arrived.get(40) - sent) / 1_000_000;
+            assertTrue(waitedMs < 500, "the frame went out at once, not at the end of the 1000 ms window: " + waitedMs + " ms");
+            assertEquals(List.of(0, 20, 40), order, "the waiting audio went out with it, in order");
+            assertEquals(2, drains.get(), "one drain for the audio and the video together");
+
+            p.publish(video(80, false)); // a window has not passed since that tick: it waits
+            Thread.sleep(300);
+            assertFalse(arrived.containsKey(80), "a frame within the window waits for the next tick");
+            awaitArrival(arrived, 80); // the timer covers a gap in the video, two windows after the tick
+            s.close();
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    private static void awaitArrival(java.util.Map<Integer, Long> arrived, int ts) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!arrived.containsKey(ts) && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertTrue(arrived.containsKey(ts), "message " + ts + " arrived");
+    }
+
+    @Test
     void zeroAndOffJitterModes() {
         TimeJitter.Corrector zero = TimeJitter.ZERO.newCorrector();
         assertEquals(0, zero.correct(1000));

@@ -1,0 +1,49 @@
+package org.fluvia.media.core.internal;
+
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The drain batches of one stream on one event loop for one window. Ticks follow the video: a video
+ * frame that arrives a window or more after a batch's last tick ticks that batch at once, so a frame
+ * waits less than one window, and a window spanning two frame intervals gives one write per two
+ * frames (the default 50 ms at 24-30 fps: 12.5 writes a second per player instead of 25; syscalls
+ * per player are the cost, DESIGN §3). Audio rides with the next video frame.
+ *
+ * <p>The readers are dealt over {@value #BATCHES} batches and a frame ticks at most one of them (the
+ * one waiting longest), so the batches take turns: each frame's tick writes to half the readers, and
+ * the last reader of a tick waits half as long (at 2000 players the length of a tick was the latency
+ * tail: a frame that waits one interval, plus the tick).
+ */
+final class DrainGroup {
+
+    static final int BATCHES = 2;
+
+    private final DrainBatch[] batches = new DrainBatch[BATCHES];
+    private int dealt;
+
+    DrainGroup(ScheduledExecutorService loop, long windowNanos) {
+        for (int i = 0; i < BATCHES; i++) {
+            batches[i] = new DrainBatch(loop, windowNanos);
+        }
+    }
+
+    /** The batch for a new reader: round-robin. */
+    synchronized DrainBatch next() {
+        return batches[dealt++ % BATCHES];
+    }
+
+    /** The source's thread, once a video frame is queued for every reader: ticks one due batch. */
+    void videoQueued() {
+        long now = System.nanoTime();
+        DrainBatch pick = null;
+        for (DrainBatch b : batches) {
+            b.noteVideo(now);
+            if (b.dueForVideo(now) && (pick == null || b.lastTickNanos() - pick.lastTickNanos() < 0)) {
+                pick = b;
+            }
+        }
+        if (pick != null) {
+            pick.tickForVideo();
+        }
+    }
+}
