@@ -53,12 +53,11 @@ public interface HttpExchange {
     void respondError(HttpResponseStatus status, String message);
 
     /**
-     * Sends one chunk of a chunked response whose head has gone out on {@link #ctx()}, and flushes.
-     * The chunk's size line and closing CRLF become components of {@code chunk} itself, which goes to
-     * the socket as one buffer below the HTTP encoder (an {@code HttpContent} is three writes there,
-     * each with its own promise). Give {@code chunk} room for two more components so it is never
-     * copied. An empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership
-     * of {@code chunk}; on the event loop.
+     * Sends one chunk of a chunked response whose head has gone out on {@code ctx()}, and flushes.
+     * The chunk's size line, its components and the closing CRLF go below the HTTP encoder as one
+     * gathering write (an {@code HttpContent} is three writes there, each with its own promise). An
+     * empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership of
+     * {@code chunk}; on the event loop.
      */
     void writeChunk(CompositeByteBuf chunk);
 }

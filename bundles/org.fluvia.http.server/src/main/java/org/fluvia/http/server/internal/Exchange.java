@@ -148,11 +148,9 @@ final class Exchange implements HttpExchange {
             ctx.flush();
             return;
         }
-        chunk.addComponent(true, 0, sizeLine(size));
-        chunk.addComponent(true, CRLF.duplicate());
         // From the codec's context, so the chunk passes only the handlers below it (TLS when there is one).
         if (idle == null) {
-            codec.writeAndFlush(chunk, codec.voidPromise());
+            writeFramed(chunk, size);
             return;
         }
         // The idle handler sits above the codec and does not see this write, so it is told of the
@@ -164,10 +162,29 @@ final class Exchange implements HttpExchange {
         if (pendingBefore < pendingAfterLastWrite) {
             idle.resetWriteTimeout();
         }
-        codec.writeAndFlush(chunk, codec.voidPromise());
+        writeFramed(chunk, size);
         pendingAfterLastWrite = pendingBytes(ch);
         if (pendingAfterLastWrite == 0) {
             idle.resetWriteTimeout();
+        }
+    }
+
+    /**
+     * The size line, each of the chunk's components as its own outbound buffer, and the closing CRLF,
+     * then one flush: the socket gets one gathering write of them all (the epoll transport hands each
+     * buffer's memory address to writev; the composite itself made a ByteBuffer per component on
+     * every write). Releases {@code chunk}; its components live on in the writes.
+     */
+    private void writeFramed(CompositeByteBuf chunk, int size) {
+        try {
+            codec.write(sizeLine(size), codec.voidPromise());
+            for (int i = 0, n = chunk.numComponents(); i < n; i++) {
+                codec.write(chunk.internalComponent(i).retain(), codec.voidPromise());
+            }
+            codec.write(CRLF.duplicate(), codec.voidPromise());
+            codec.flush();
+        } finally {
+            chunk.release();
         }
     }
 

@@ -422,6 +422,52 @@ class StreamHubTest {
         }
     }
 
+    @Test
+    void aStreamsReadersOnOneLoopTakeTurnsFrameByFrame() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        VhostPlayConfig longWindow = new VhostPlayConfig();
+        longWindow.activate(config(true, 10, "off", 1000));
+        hub.addVhost(longWindow);
+        try {
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
+            List<Subscription> subs = new ArrayList<>();
+            for (int i = 0; i < DrainGroup.BATCHES; i++) {
+                java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
+                arrived.add(got);
+                subs.add(hub.subscribe(KEY, new StreamReader() {
+                    public Executor executor() { return loop; }
+                    public void onMessages(Subscription sub) {
+                        MediaMessage m;
+                        while ((m = sub.poll()) != null) {
+                            got.put(m.timestamp(), System.nanoTime());
+                            m.release();
+                        }
+                    }
+                }));
+            }
+            java.util.Map<Integer, Long> first = arrived.get(0);
+            java.util.Map<Integer, Long> second = arrived.get(1);
+            p.publish(video(0, true)); // both idle: out at once
+            awaitArrival(first, 0);
+            awaitArrival(second, 0);
+            p.publish(video(40, false)); // both batches are due; the frame ticks one of them only
+            awaitArrival(first, 40);
+            Thread.sleep(300);
+            assertFalse(second.containsKey(40), "the second reader's batch waits for the next frame");
+            p.publish(video(80, false)); // now the other batch's turn
+            awaitArrival(second, 80);
+            assertTrue(second.containsKey(40), "it got the frame it waited for");
+            Thread.sleep(300);
+            assertFalse(first.containsKey(80), "the first reader's batch ticked less than a window ago");
+            awaitArrival(first, 80); // its timer, two windows after its tick
+            subs.forEach(Subscription::close);
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
     private static void awaitArrival(java.util.Map<Integer, Long> arrived, int ts) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!arrived.containsKey(ts) && System.nanoTime() < deadline) {
