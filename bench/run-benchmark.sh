@@ -15,7 +15,7 @@
 #   WARMUP=12                publisher-only seconds before the players (CPU baseline over the last 10)
 #   PUBLISHER=tool|ffmpeg    tool (default): the load tool publishes the fixture and measures latency;
 #                            ffmpeg: `ffmpeg -re -stream_loop -1 -i fixture.flv -c copy`, no latency
-#   PROFILE_COUNT=N          15 s of async-profiler (kernel + Java) in Fluvia's run with N RTMP players
+#   PROFILE_COUNT=N          15 s of async-profiler (kernel + Java) in Fluvia's runs with N RTMP or HTTP-FLV players
 #   JFR_COUNT=N              record 30 s of JFR in Fluvia's run with N RTMP players, summarised in the docs
 #   MW_LATENCY=N             Fluvia's batching window in ms (the vhost's play { mw_latency N; }); unset: its default
 #   FLUVIA_JAVA_OPTS="..."   extra JVM flags for Fluvia (profiling)
@@ -101,6 +101,7 @@ for n in $COUNTS; do
 done
 for n in $FLV_COUNTS; do
   start_fluvia off
+  if [ "$n" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 3)) "$WORK/profile-flv-$n.collapsed"; fi
   load "flv-fluvia-$n" fluvia http-flv --flv-players "$n"
   stop_servers
 done
@@ -143,7 +144,8 @@ REPORT="$WORK/report.md"
   profile_section() {
     [ -f "$1" ] || return 0
     echo
-    echo "$3 Fluvia's RTMP run with $(basename "$1" | sed "s/^$2-//; s/\..*//") players, $4"
+    local what; what="$(basename "$1" | sed "s/^$2-//; s/\..*//")"   # N, or flv-N
+    echo "$3 Fluvia's $(case "$what" in flv-*) echo HTTP-FLV;; *) echo RTMP;; esac) run with ${what#flv-} players, $4"
     echo
     java -cp "$CP" "org.fluvia.bench.$5" "$1" "$6"
   }
