@@ -82,8 +82,8 @@ class PlaylistRequestsTest {
         }
 
         @Override
-        public void writeChunk(io.netty.buffer.CompositeByteBuf chunk) {
-            chunk.release();
+        public void writeChunk(List<io.netty.buffer.ByteBuf> parts) {
+            parts.forEach(io.netty.buffer.ByteBuf::release);
             throw new UnsupportedOperationException("playlists are complete responses");
         }
     }

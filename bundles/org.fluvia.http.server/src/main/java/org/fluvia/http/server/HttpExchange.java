@@ -1,7 +1,6 @@
 package org.fluvia.http.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -54,10 +53,11 @@ public interface HttpExchange {
 
     /**
      * Sends one chunk of a chunked response whose head has gone out on {@code ctx()}, and flushes.
-     * The chunk's size line, its components and the closing CRLF go below the HTTP encoder as one
-     * gathering write (an {@code HttpContent} is three writes there, each with its own promise). An
-     * empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership of
-     * {@code chunk}; on the event loop.
+     * The chunk is {@code parts} in order; its size line, each part and the closing CRLF go below the
+     * HTTP encoder as separate buffers with one flush: one gathering write to the socket, no copy and
+     * no composite (an {@code HttpContent} is three writes there, each with its own promise). An
+     * empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership of every
+     * part (the list itself stays the caller's, to reuse); on the event loop.
      */
-    void writeChunk(CompositeByteBuf chunk);
+    void writeChunk(List<ByteBuf> parts);
 }

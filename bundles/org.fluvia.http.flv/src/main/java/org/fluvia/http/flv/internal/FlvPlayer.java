@@ -1,7 +1,6 @@
 package org.fluvia.http.flv.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,13 +25,14 @@ import org.fluvia.media.api.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * One HTTP-FLV response: the FLV header, then every message of the stream as an FLV tag encoded
- * once for all players, a drain's tags going out as one HTTP chunk in one write. Ends when the stream is
+ * once for all players, a drain's tags going out as one HTTP chunk in one gathering write. Ends when the stream is
  * unpublished or the client leaves.
  */
 final class FlvPlayer implements StreamReader, Client {
@@ -149,16 +149,14 @@ final class FlvPlayer implements StreamReader, Client {
         LOG.info("[{} http-flv {}] playing", key, channel.remoteAddress());
     }
 
-    /** Tags per write: a drain is usually a few, a new player's GOP burst a few hundred. */
-    private static final int MAX_BATCH = 512;
-
+    /** A drain's tags, handed to {@link HttpExchange#writeChunk} and reused: the loop allocates no holder. */
+    private final ArrayList<ByteBuf> batch = new ArrayList<>();
 
     private void drain() {
         Subscription s = subscription;
         if (s == null || ended) {
             return;
         }
-        CompositeByteBuf batch = null;
         try {
             while (channel.isWritable()) {
                 MediaMessage m = s.poll();
@@ -171,26 +169,25 @@ final class FlvPlayer implements StreamReader, Client {
                     }
                     ByteBuf tag = m.encoded(FLV_TAG, encodeTag);
                     bytesOut += tag.readableBytes();
-                    if (batch == null) {
-                        // Untracked holder of tracked, shared tags (see the RTMP PlayerReader); room for a
-                        // GOP burst and the chunk framing, so it is never consolidated (copied).
-                        batch = new CompositeByteBuf(ctx.alloc(), true, MAX_BATCH + 2);
-                    }
-                    batch.addComponent(true, tag.retainedDuplicate());
+                    batch.add(tag.retainedDuplicate());
                 } finally {
                     m.release();
                 }
             }
-            if (batch != null) {
-                exchange.writeChunk(batch); // one buffer to the socket, framing included
-                batch = null;
+            if (!batch.isEmpty()) {
+                try {
+                    exchange.writeChunk(batch); // one gathering write, framing included
+                } finally {
+                    batch.clear(); // the exchange took the tags
+                }
             } else if (headersSent) {
                 ctx.flush();
             }
         } finally {
-            if (batch != null) {
-                batch.release();
+            for (ByteBuf left : batch) { // only when reading the queue threw: these were not handed on
+                left.release();
             }
+            batch.clear();
         }
     }
 

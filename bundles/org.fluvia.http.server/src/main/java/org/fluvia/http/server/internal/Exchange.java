@@ -2,7 +2,6 @@ package org.fluvia.http.server.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -132,8 +131,11 @@ final class Exchange implements HttpExchange {
     }
 
     @Override
-    public void writeChunk(CompositeByteBuf chunk) {
-        int size = chunk.readableBytes();
+    public void writeChunk(List<ByteBuf> parts) {
+        int size = 0;
+        for (int i = 0, n = parts.size(); i < n; i++) {
+            size += parts.get(i).readableBytes();
+        }
         if (!chunking) {
             chunking = true;
             codec = ctx.pipeline().context(HttpServerComponent.CODEC);
@@ -144,47 +146,32 @@ final class Exchange implements HttpExchange {
         Channel ch = ctx.channel();
         if (size == 0 || codec == null || codec.isRemoved() || !ch.isActive()) {
             // nothing to send, or the connection is being torn down
-            chunk.release();
+            for (int i = 0, n = parts.size(); i < n; i++) {
+                parts.get(i).release();
+            }
             ctx.flush();
             return;
         }
-        // From the codec's context, so the chunk passes only the handlers below it (TLS when there is one).
-        if (idle == null) {
-            writeFramed(chunk, size);
-            return;
-        }
-        // The idle handler sits above the codec and does not see this write, so it is told of the
+        // The idle handler sits above the codec and does not see these writes, so it is told of the
         // progress it would have seen: a slow client is active as long as its writes complete, one
         // that stopped reading is closed as writer-idle with bytes pending. Progress is read from the
         // outbound buffer, not from a promise per write (that was a tenth of the HTTP-FLV fan-out): a
         // write done within its flush, or fewer bytes pending now than after the last write.
-        long pendingBefore = pendingBytes(ch);
-        if (pendingBefore < pendingAfterLastWrite) {
+        if (idle != null && pendingBytes(ch) < pendingAfterLastWrite) {
             idle.resetWriteTimeout();
         }
-        writeFramed(chunk, size);
-        pendingAfterLastWrite = pendingBytes(ch);
-        if (pendingAfterLastWrite == 0) {
-            idle.resetWriteTimeout();
+        // From the codec's context, so the chunk passes only the handlers below it (TLS when there is one).
+        codec.write(sizeLine(size), codec.voidPromise());
+        for (int i = 0, n = parts.size(); i < n; i++) {
+            codec.write(parts.get(i), codec.voidPromise());
         }
-    }
-
-    /**
-     * The size line, each of the chunk's components as its own outbound buffer, and the closing CRLF,
-     * then one flush: the socket gets one gathering write of them all (the epoll transport hands each
-     * buffer's memory address to writev; the composite itself made a ByteBuffer per component on
-     * every write). Releases {@code chunk}; its components live on in the writes.
-     */
-    private void writeFramed(CompositeByteBuf chunk, int size) {
-        try {
-            codec.write(sizeLine(size), codec.voidPromise());
-            for (int i = 0, n = chunk.numComponents(); i < n; i++) {
-                codec.write(chunk.internalComponent(i).retain(), codec.voidPromise());
+        codec.write(CRLF.duplicate(), codec.voidPromise());
+        codec.flush();
+        if (idle != null) {
+            pendingAfterLastWrite = pendingBytes(ch);
+            if (pendingAfterLastWrite == 0) {
+                idle.resetWriteTimeout();
             }
-            codec.write(CRLF.duplicate(), codec.voidPromise());
-            codec.flush();
-        } finally {
-            chunk.release();
         }
     }
 

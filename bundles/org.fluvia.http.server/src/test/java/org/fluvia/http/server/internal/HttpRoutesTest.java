@@ -2,7 +2,6 @@ package org.fluvia.http.server.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -18,6 +17,7 @@ import org.fluvia.http.server.HttpRoute;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -188,10 +188,10 @@ class HttpRoutesTest {
         ex.ctx().write(head);
     }
 
-    private static CompositeByteBuf chunkOf(HttpExchange ex, String... parts) {
-        CompositeByteBuf chunk = new CompositeByteBuf(ex.ctx().alloc(), true, parts.length + 2);
+    private static List<ByteBuf> chunkOf(HttpExchange ex, String... parts) {
+        List<ByteBuf> chunk = new ArrayList<>(parts.length);
         for (String part : parts) {
-            chunk.addComponent(true, ByteBufUtil.writeAscii(ex.ctx().alloc(), part));
+            chunk.add(ByteBufUtil.writeAscii(ex.ctx().alloc(), part));
         }
         return chunk;
     }
@@ -275,12 +275,10 @@ class HttpRoutesTest {
                         return;
                     }
                     while (ex.ctx().channel().isWritable()) {
-                        CompositeByteBuf chunk = new CompositeByteBuf(ex.ctx().alloc(), true, 3);
                         // Larger than the socket takes at once: the rest waits in Netty's buffer.
                         ByteBuf data = ex.ctx().alloc().directBuffer(256 * 1024);
                         data.writeZero(256 * 1024);
-                        chunk.addComponent(true, data);
-                        ex.writeChunk(chunk);
+                        ex.writeChunk(List.of(data));
                         chunks.incrementAndGet();
                     }
                     ex.ctx().executor().schedule(fill[0], 5, TimeUnit.MILLISECONDS);
