@@ -152,7 +152,27 @@ final class FlvPlayer implements StreamReader, Client {
     /** A drain's tags, handed to {@link HttpExchange#writeChunk} and reused: the loop allocates no holder. */
     private final ArrayList<ByteBuf> batch = new ArrayList<>();
 
+    /** A drain is running: a flush inside it can make the channel writable and call drain again. */
+    private boolean draining;
+    private boolean drainAgain;
+
     private void drain() {
+        if (draining) { // re-entered from the flush's writability event: the batch is still in use
+            drainAgain = true;
+            return;
+        }
+        draining = true;
+        try {
+            do {
+                drainAgain = false;
+                drainOnce();
+            } while (drainAgain && !ended);
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void drainOnce() {
         Subscription s = subscription;
         if (s == null || ended) {
             return;
