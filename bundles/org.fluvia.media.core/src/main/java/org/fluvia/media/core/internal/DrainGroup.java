@@ -4,15 +4,15 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The drain batches of one stream on one event loop for one window. Ticks follow the video: a video
- * frame that arrives a window or more after a batch's last tick ticks that batch at once, so a frame
- * waits less than one window, and a window spanning two frame intervals gives one write per two
- * frames (the default 50 ms at 24-30 fps: 12.5 writes a second per player instead of 25; syscalls
- * per player are the cost, DESIGN §3). Audio rides with the next video frame.
+ * frame that arrives a window or more after a batch's last tick ticks that batch at once. Audio rides
+ * with the next video frame.
  *
  * <p>The readers are dealt over {@value #BATCHES} batches and a frame ticks at most one of them (the
  * one waiting longest), so the batches take turns: each frame's tick writes to half the readers, and
  * the last reader of a tick waits half as long (at 2000 players the length of a tick was the latency
- * tail: a frame that waits one interval, plus the tick).
+ * tail: a frame that waits one interval, plus the tick). So with a window of up to two frame intervals
+ * (the default 50 ms at 24-30 fps) a player gets one write per two frames, 12.5 a second at 25 fps
+ * instead of 25 (syscalls per player are the cost, DESIGN §3), and a frame waits 0 or one interval.
  */
 final class DrainGroup {
 

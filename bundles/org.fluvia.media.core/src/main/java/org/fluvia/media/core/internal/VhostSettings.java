@@ -4,9 +4,9 @@ package org.fluvia.media.core.internal;
 record VhostSettings(String vhost, boolean gopCache, int queueLengthMs, TimeJitter timeJitter, int gopCacheMaxFrames, int mwLatencyMs) {
 
     /**
-     * Default write batching window: a player gets at most one write per window, at a video frame, so
-     * a frame waits less than this. 50 ms spans two frame intervals at 24-30 fps: one write per two
-     * frames, the frames waiting 0 or one interval (docs/BENCHMARKS.md).
+     * Default write batching window: a player gets at most one write per window, at a video frame, the
+     * stream's players on a loop taking turns frame by frame (DrainGroup). At 24-30 fps: one write per
+     * two frames, the frames waiting 0 or one interval (docs/BENCHMARKS.md).
      */
     static final int DEFAULT_MW_LATENCY_MS = 50;
 
