@@ -29,6 +29,8 @@ final class DrainBatch {
 
     private final ScheduledExecutorService loop;
     private final long windowNanos;
+    /** The group this batch takes turns in; it knows when the stream's video last came. */
+    private final DrainGroup group;
     /**
      * The source's thread adds, the loop takes: a multi-producer single-consumer array queue, which
      * allocates no node per add and counts its size in O(1) (a linked queue's add showed as 4 % of the
@@ -41,17 +43,14 @@ final class DrainBatch {
     private final AtomicBoolean timerSet = new AtomicBoolean();
     /** When the last tick started: written on the loop, read by the source's thread. */
     private volatile long lastTickNanos;
-    /** When a video frame last arrived for these readers. */
-    private volatile long lastVideoNanos;
     private final Runnable tick = this::tick;
     private final Runnable timer = this::onTimer;
 
-    DrainBatch(ScheduledExecutorService loop, long windowNanos) {
+    DrainBatch(ScheduledExecutorService loop, long windowNanos, DrainGroup group) {
         this.loop = loop;
         this.windowNanos = windowNanos;
-        long now = System.nanoTime();
-        this.lastTickNanos = now - 2 * windowNanos;
-        this.lastVideoNanos = now - 4 * windowNanos;
+        this.group = group;
+        this.lastTickNanos = System.nanoTime() - 2 * windowNanos;
     }
 
     /** {@code s} goes out at this batch's next tick. Any thread. */
@@ -62,11 +61,6 @@ final class DrainBatch {
         if (!timerSet.get() && timerSet.compareAndSet(false, true)) {
             setTimer(System.nanoTime());
         }
-    }
-
-    /** The source's thread, for every video frame queued for these readers. */
-    void noteVideo(long now) {
-        lastVideoNanos = now;
     }
 
     /** Whether a video frame arriving now should tick: readers wait and the last tick is a window old. */
@@ -92,7 +86,7 @@ final class DrainBatch {
 
     /** Whether video came lately: then ticks follow it, and the timer only covers a gap. */
     private boolean videoComes(long now) {
-        return now - lastVideoNanos < 2 * windowNanos;
+        return now - group.lastVideoNanos() < 2 * windowNanos;
     }
 
     /**

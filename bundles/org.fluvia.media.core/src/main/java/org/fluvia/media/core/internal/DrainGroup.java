@@ -20,11 +20,18 @@ final class DrainGroup {
 
     private final DrainBatch[] batches = new DrainBatch[BATCHES];
     private int dealt;
+    /** When a video frame last came for these readers: written by the source's thread, read by the batches' timers. */
+    private volatile long lastVideoNanos;
 
     DrainGroup(ScheduledExecutorService loop, long windowNanos) {
+        lastVideoNanos = System.nanoTime() - 4 * windowNanos; // none yet
         for (int i = 0; i < BATCHES; i++) {
-            batches[i] = new DrainBatch(loop, windowNanos);
+            batches[i] = new DrainBatch(loop, windowNanos, this);
         }
+    }
+
+    long lastVideoNanos() {
+        return lastVideoNanos;
     }
 
     /** The batch for a new reader: round-robin. */
@@ -35,9 +42,9 @@ final class DrainGroup {
     /** The source's thread, once a video frame is queued for every reader: ticks one due batch. */
     void videoQueued() {
         long now = System.nanoTime();
+        lastVideoNanos = now;
         DrainBatch pick = null;
         for (DrainBatch b : batches) {
-            b.noteVideo(now);
             if (b.dueForVideo(now) && (pick == null || b.lastTickNanos() - pick.lastTickNanos() < 0)) {
                 pick = b;
             }

@@ -388,18 +388,10 @@ class StreamHubTest {
             java.util.concurrent.ConcurrentHashMap<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
             List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
             Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
-            Subscription s = hub.subscribe(KEY, new StreamReader() {
-                public Executor executor() { return loop; }
-                public void onMessages(Subscription sub) {
-                    drains.incrementAndGet();
-                    MediaMessage m;
-                    while ((m = sub.poll()) != null) {
-                        arrived.put(m.timestamp(), System.nanoTime());
-                        order.add(m.timestamp());
-                        m.release();
-                    }
-                }
-            });
+            Subscription s = hub.subscribe(KEY, onLoop(loop, drains::incrementAndGet, m -> {
+                arrived.put(m.timestamp(), System.nanoTime());
+                order.add(m.timestamp());
+            }));
             p.publish(video(0, true)); // the reader was idle: out at once, on its own
             awaitArrival(arrived, 0);
             p.publish(audio(20)); // waits: the reader drained less than a window ago
@@ -435,16 +427,7 @@ class StreamHubTest {
             for (int i = 0; i < DrainGroup.BATCHES; i++) {
                 java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
                 arrived.add(got);
-                subs.add(hub.subscribe(KEY, new StreamReader() {
-                    public Executor executor() { return loop; }
-                    public void onMessages(Subscription sub) {
-                        MediaMessage m;
-                        while ((m = sub.poll()) != null) {
-                            got.put(m.timestamp(), System.nanoTime());
-                            m.release();
-                        }
-                    }
-                }));
+                subs.add(hub.subscribe(KEY, onLoop(loop, () -> { }, m -> got.put(m.timestamp(), System.nanoTime()))));
             }
             java.util.Map<Integer, Long> first = arrived.get(0);
             java.util.Map<Integer, Long> second = arrived.get(1);
@@ -466,6 +449,21 @@ class StreamHubTest {
         } finally {
             loop.shutdownNow();
         }
+    }
+
+    /** A reader on {@code loop} that counts its drains and sees each message before releasing it. */
+    private static StreamReader onLoop(Executor loop, Runnable onDrain, java.util.function.Consumer<MediaMessage> each) {
+        return new StreamReader() {
+            public Executor executor() { return loop; }
+            public void onMessages(Subscription sub) {
+                onDrain.run();
+                MediaMessage m;
+                while ((m = sub.poll()) != null) {
+                    each.accept(m);
+                    m.release();
+                }
+            }
+        };
     }
 
     private static void awaitArrival(java.util.Map<Integer, Long> arrived, int ts) throws InterruptedException {
