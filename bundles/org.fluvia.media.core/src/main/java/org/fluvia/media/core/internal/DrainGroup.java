@@ -19,11 +19,13 @@ final class DrainGroup {
     static final int BATCHES = 2;
 
     private final DrainBatch[] batches = new DrainBatch[BATCHES];
+    private final long windowNanos;
     private int dealt;
     /** When a video frame last came for these readers: written by the source's thread, read by the batches' timers. */
     private volatile long lastVideoNanos;
 
     DrainGroup(ScheduledExecutorService loop, long windowNanos) {
+        this.windowNanos = windowNanos;
         lastVideoNanos = System.nanoTime() - 4 * windowNanos; // none yet
         for (int i = 0; i < BATCHES; i++) {
             batches[i] = new DrainBatch(loop, windowNanos, this);
@@ -39,10 +41,28 @@ final class DrainGroup {
         return batches[dealt++ % BATCHES];
     }
 
-    /** The source's thread, once a video frame is queued for every reader: ticks one due batch. */
+    /** The source's thread, for every message appended to the stream's log. */
+    void messageQueued() {
+        for (DrainBatch b : batches) {
+            b.messageQueued();
+        }
+    }
+
+    /**
+     * The source's thread, once a video frame is in the stream's log: ticks one due batch, or every
+     * batch when the video had stopped for two windows (or this is its first frame): after a gap
+     * the frame goes to every reader at once.
+     */
     void videoQueued() {
         long now = System.nanoTime();
+        boolean afterGap = now - lastVideoNanos >= 2 * windowNanos;
         lastVideoNanos = now;
+        if (afterGap) {
+            for (DrainBatch b : batches) {
+                b.tickForVideo(false);
+            }
+            return;
+        }
         DrainBatch pick = null;
         for (DrainBatch b : batches) {
             if (b.dueForVideo(now) && (pick == null || b.lastTickNanos() - pick.lastTickNanos() < 0)) {
@@ -50,7 +70,7 @@ final class DrainGroup {
             }
         }
         if (pick != null) {
-            pick.tickForVideo();
+            pick.tickForVideo(true);
         }
     }
 }

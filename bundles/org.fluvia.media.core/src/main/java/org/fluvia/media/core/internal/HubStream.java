@@ -13,9 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A stream in the hub: its source, its metadata / sequence header / GOP cache, and its readers.
- * The source's thread fans each message out to every reader's queue under the stream's lock, which
- * a joining reader also takes, so that its first messages (caches) and the live ones meet exactly.
+ * A stream in the hub: its source, its metadata / sequence header / GOP cache, its readers, and the
+ * log they read. The source's thread appends each message to the log under the stream's lock, which
+ * a joining reader also takes, so that its first messages (caches) and its cursor into the log meet
+ * exactly.
  */
 final class HubStream implements Stream {
 
@@ -32,6 +33,10 @@ final class HubStream implements Stream {
     private final ArrayList<MediaMessage> gop = new ArrayList<>();
     private boolean sawVideo;
     private HubSubscription[] readers = new HubSubscription[0];
+    /** The readers that are not members of a drain batch: the source's thread signals them itself. */
+    private HubSubscription[] signalledReaders = new HubSubscription[0];
+    /** The messages the readers read, each with its own cursor. Appended under lock. */
+    private final MediaLog log = new MediaLog();
     private boolean removed;
 
     private volatile SourceKind sourceKind;
@@ -176,23 +181,19 @@ final class HubStream implements Stream {
             messagesIn++;
             bytesIn += message.size();
             cache(message);
-            HubSubscription[] rs = readers;
-            if (rs.length > 0) {
-                // One atomic add for all readers rather than one each: the count's cache line is also
-                // written by every reader's loop as it releases, so each retain was a contended miss.
-                message.retain(rs.length);
-            }
-            for (HubSubscription r : rs) {
-                r.offer(message); // takes one of the references just added
-            }
-            if (message.type() == MediaType.VIDEO && !message.isSequenceHeader()) {
-                for (DrainGroup g : drainGroupList) {
-                    g.videoQueued();
+            log.append(message, readers, settings.queueLengthMs()); // takes our reference
+            boolean frame = message.type() == MediaType.VIDEO && !message.isSequenceHeader();
+            for (DrainGroup g : drainGroupList) {
+                if (frame) {
+                    g.videoQueued(); // first: a batch's timer looks at when the video came
                 }
+                g.messageQueued();
+            }
+            for (HubSubscription r : signalledReaders) {
+                r.signal();
             }
         } finally {
             lock.unlock();
-            message.release();
         }
     }
 
@@ -280,6 +281,7 @@ final class HubStream implements Stream {
             remove = readers.length == 0;
             if (remove) {
                 removed = true;
+                log.clear();
             }
         } finally {
             lock.unlock();
@@ -290,37 +292,31 @@ final class HubStream implements Stream {
         hub.unpublished(this, remove);
     }
 
-    /** Adds a reader and queues the caches for it; null when this stream was removed meanwhile. */
+    /** Adds a reader, which starts with the caches and then reads the log; null when this stream was removed meanwhile. */
     HubSubscription addReader(StreamReader reader) {
         HubSubscription sub;
-        boolean published;
         lock.lock();
         try {
             if (removed) {
                 return null;
             }
-            sub = new HubSubscription(this, reader, settings.queueLengthMs(), settings.mwLatencyMs());
-            published = source != null;
+            boolean published = source != null;
+            List<MediaMessage> start = new ArrayList<>(gop.size() + 3);
             if (published) {
-                sub.notifyReader(s -> s.reader.onPublish(s));
-                List<MediaMessage> start = new ArrayList<>(gop.size() + 3);
-                if (metadata != null) {
-                    start.add(metadata);
-                }
-                if (videoHeader != null) {
-                    start.add(videoHeader);
-                }
-                if (audioHeader != null) {
-                    start.add(audioHeader);
-                }
-                start.addAll(gop);
-                for (MediaMessage m : start) {
-                    sub.offer(m.retain());
+                start.addAll(headersLocked());
+                for (MediaMessage m : gop) {
+                    start.add(m.retain());
                 }
             }
-            HubSubscription[] grown = java.util.Arrays.copyOf(readers, readers.length + 1);
-            grown[readers.length] = sub;
-            readers = grown;
+            sub = new HubSubscription(this, log, reader, settings.queueLengthMs(), settings.mwLatencyMs(), start);
+            if (published) {
+                sub.notifyReader(s -> s.reader.onPublish(s));
+            }
+            readers = append(readers, sub);
+            if (!sub.isBatched()) {
+                signalledReaders = append(signalledReaders, sub);
+            }
+            sub.start();
         } finally {
             lock.unlock();
         }
@@ -328,21 +324,57 @@ final class HubStream implements Stream {
         return sub;
     }
 
+    private static HubSubscription[] append(HubSubscription[] to, HubSubscription sub) {
+        HubSubscription[] grown = java.util.Arrays.copyOf(to, to.length + 1);
+        grown[to.length] = sub;
+        return grown;
+    }
+
+    private static HubSubscription[] without(HubSubscription[] from, HubSubscription sub) {
+        int i = java.util.Arrays.asList(from).indexOf(sub);
+        if (i < 0) {
+            return from;
+        }
+        HubSubscription[] shrunk = new HubSubscription[from.length - 1];
+        System.arraycopy(from, 0, shrunk, 0, i);
+        System.arraycopy(from, i + 1, shrunk, i, from.length - i - 1);
+        return shrunk;
+    }
+
+    /** The metadata and sequence headers, each retained for the caller: for a reader that skipped one. */
+    List<MediaMessage> headers() {
+        lock.lock();
+        try {
+            return headersLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<MediaMessage> headersLocked() {
+        List<MediaMessage> hs = new ArrayList<>(3);
+        for (MediaMessage m : new MediaMessage[] {metadata, videoHeader, audioHeader}) {
+            if (m != null) {
+                hs.add(m.retain());
+            }
+        }
+        return hs;
+    }
+
     void removeSubscription(HubSubscription sub) {
         boolean remove;
         lock.lock();
         try {
-            int i = indexOf(sub);
-            if (i < 0) {
+            HubSubscription[] shrunk = without(readers, sub);
+            if (shrunk == readers) {
                 return;
             }
-            HubSubscription[] shrunk = new HubSubscription[readers.length - 1];
-            System.arraycopy(readers, 0, shrunk, 0, i);
-            System.arraycopy(readers, i + 1, shrunk, i, readers.length - i - 1);
             readers = shrunk;
+            signalledReaders = without(signalledReaders, sub);
             remove = shrunk.length == 0 && source == null && !removed;
             if (remove) {
                 removed = true;
+                log.clear();
             }
         } finally {
             lock.unlock();
@@ -351,15 +383,6 @@ final class HubStream implements Stream {
         if (remove) {
             hub.remove(this);
         }
-    }
-
-    private int indexOf(HubSubscription sub) {
-        for (int i = 0; i < readers.length; i++) {
-            if (readers[i] == sub) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The hub stops: every reader is closed and told, the caches released. */
@@ -371,10 +394,12 @@ final class HubStream implements Stream {
             removed = true;
             rs = readers;
             readers = new HubSubscription[0];
+            signalledReaders = readers;
             src = source;
             source = null;
             sourceKind = null;
             clearCaches();
+            log.clear();
         } finally {
             lock.unlock();
         }
@@ -385,6 +410,16 @@ final class HubStream implements Stream {
             if (s.releaseAll()) {
                 s.notifyReader(sub -> sub.reader.onClose(sub));
             }
+        }
+    }
+
+    /** How many messages the log holds. */
+    int logged() {
+        lock.lock();
+        try {
+            return (int) (log.head() - log.tail());
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -8,53 +8,89 @@ import org.fluvia.media.api.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One reader's queue on a stream, bounded by time: when the queued media spans more than
- * {@code queue_length}, whole GOPs are dropped (sequence headers and metadata are kept) and the
- * reader resumes at the next keyframe.
+ * One reader on a stream: a cursor into the stream's {@link MediaLog}, after the messages it started
+ * with (metadata, sequence headers and the GOP cache, taken under the stream's lock at the same
+ * point as the cursor, so the two meet exactly). Bounded by time: a reader more than
+ * {@code queue_length} behind the newest message jumps to the newest keyframe (whole GOPs dropped,
+ * sequence headers it would have missed given again) and counts what it skipped.
+ *
+ * <p>Who calls the reader: a reader on an event loop with a batching window is a member of a
+ * {@link DrainBatch}, whose ticks follow the stream's video; any other reader is signalled by the
+ * source's thread when a message comes while it waits.
  */
 final class HubSubscription implements Subscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSubscription.class);
+    private static final VarHandle CURSOR;
+    private static final VarHandle SIGNALLED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CURSOR = l.findVarHandle(HubSubscription.class, "cursor", long.class);
+            SIGNALLED = l.findVarHandle(HubSubscription.class, "signalled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final HubStream stream;
+    private final MediaLog log;
     final StreamReader reader;
     private final int queueLengthMs;
-    private final long batchNanos;
-    /** When the reader last drained (on its executor); a new batch is not started sooner than batchNanos after. */
-    private volatile long lastDrainNanos;
 
-    /** Guarded by this. Each queued message holds its own reference. */
-    private final ArrayDeque<MediaMessage> queue = new ArrayDeque<>();
-    private boolean signalled;
-    private boolean closed;
-    /** At the start and after a drop, video waits for a keyframe so the decoder never sees a broken GOP. */
+    /**
+     * The next message of the log to read. Written by the reader's executor only (published with a
+     * release store, read by the writer to know what every reader is past).
+     */
+    @SuppressWarnings("unused") // through CURSOR
+    private volatile long cursor;
+    /** Messages to give before the log: the caches at the start, sequence headers after a jump. Guarded by this. */
+    private ArrayDeque<MediaMessage> first;
+    private volatile boolean hasFirst;
+    private volatile boolean closed;
+    /** At the start and after a jump, video waits for a keyframe so the decoder never sees a broken GOP. Reader's executor. */
     private boolean awaitKeyframe = true;
-    private long dropped;
+    private volatile long dropped;
 
-    private final Runnable drain = this::drain;
     /** The reader's executor, taken once: a reader keeps its executor for its whole life. */
     private final Executor executor;
     /**
-     * The drain batch of the stream on the reader's event loop, or null when the reader runs elsewhere or there is
-     * no window. Looked up once: the hub's map lookup, and an {@code instanceof} against an interface
-     * (JDK 17 caches one secondary super per class, which threads checking different interfaces of
-     * the event loop class keep overwriting), on every batch cost 5-10 % of the fan-out's CPU.
+     * The drain batch of the stream on the reader's event loop, or null when the reader runs elsewhere
+     * or there is no window. Looked up once: the hub's map lookup, and an {@code instanceof} against an
+     * interface (JDK 17 caches one secondary super per class, which threads checking different
+     * interfaces of the event loop class keep overwriting), on every batch cost 5-10 % of the CPU.
      */
     private final DrainBatch batch;
+    /** A batch member: the reader emptied its queue and waits for the next tick. Reader's executor. */
+    private boolean waiting;
+    /** Not a batch member: a drain is scheduled or running (cleared when the reader finds nothing). */
+    @SuppressWarnings("unused") // through SIGNALLED
+    private volatile boolean signalled;
+    private final Runnable drain = this::drain;
 
-    HubSubscription(HubStream stream, StreamReader reader, int queueLengthMs, int mwLatencyMs) {
+    /** Called with the stream's lock held: starts at {@code start} (references the caller passes on), then at the log's head. */
+    HubSubscription(HubStream stream, MediaLog log, StreamReader reader, int queueLengthMs, int mwLatencyMs,
+                    List<MediaMessage> start) {
         this.stream = stream;
+        this.log = log;
         this.reader = reader;
         this.queueLengthMs = queueLengthMs;
-        this.batchNanos = TimeUnit.MILLISECONDS.toNanos(mwLatencyMs);
-        this.lastDrainNanos = System.nanoTime() - batchNanos;
+        this.cursor = log.head();
+        if (!start.isEmpty()) {
+            first = new ArrayDeque<>(start);
+            hasFirst = true;
+        }
+        long batchNanos = TimeUnit.MILLISECONDS.toNanos(mwLatencyMs);
         this.executor = reader.executor();
         this.batch = batchNanos > 0 && executor instanceof ScheduledExecutorService loop
                 ? stream.drainBatch(loop, batchNanos) : null;
@@ -65,60 +101,62 @@ final class HubSubscription implements Subscription {
         return stream;
     }
 
-    /** Queues a message; takes ownership of {@code message}. Called with the stream's lock held. */
-    void offer(MediaMessage message) {
-        boolean signal;
-        synchronized (this) {
-            if (closed) {
-                message.release();
-                return;
-            }
-            if (awaitKeyframe && message.type() == MediaType.VIDEO && !message.isKeyframe()) {
-                dropped++;
-                message.release();
-                return;
-            }
-            if (message.isVideoKeyframe()) {
-                awaitKeyframe = false;
-            }
-            queue.add(message);
-            if (queue.size() > 1 && spanMs() > queueLengthMs) {
-                shrink();
-            }
-            signal = !signalled;
-            signalled = true;
-        }
-        if (signal) {
-            schedule();
-        }
+    long cursor() {
+        return (long) CURSOR.getAcquire(this);
+    }
+
+    boolean isBatched() {
+        return batch != null;
     }
 
     /**
-     * Runs a drain on the reader's executor: at once when the last one is older than the batching
-     * window (so a new player's first frames go out immediately), otherwise at the next tick of the
-     * stream's readers on the same event loop, which follows the video (see {@link DrainBatch}), so a
-     * player gets one write per window instead of one per message (DESIGN §3: syscalls per player are
-     * the cost to watch).
+     * Called with the stream's lock held, once the reader is one of the stream's: a batch member joins
+     * its batch on the loop and reads what came so far at once (a new player's first frames go out
+     * immediately), then waits for the ticks; any other reader is signalled if it has its start to read.
      */
-    private void schedule() {
+    void start() {
         try {
-            if (batch != null && System.nanoTime() - lastDrainNanos < batchNanos) {
-                batch.add(this);
-                return;
+            if (batch != null) {
+                executor.execute(() -> {
+                    batch.join(this);
+                    waiting = true;
+                    tick();
+                });
+            } else if (hasFirst) {
+                signal();
             }
-            executor.execute(drain);
         } catch (RuntimeException e) { // the reader's event loop is shutting down
             LOG.debug("[{}] reader executor refused a drain: {}", stream.key(), e.toString());
         }
     }
 
-    /** Called by a {@link DrainBatch} tick, on the reader's executor. */
-    void runDrain() {
-        drain();
+    /** Not a batch member: a message came; the source's thread schedules a drain unless one is pending. */
+    void signal() {
+        if (!signalled && SIGNALLED.compareAndSet(this, false, true)) {
+            try {
+                executor.execute(drain);
+            } catch (RuntimeException e) {
+                LOG.debug("[{}] reader executor refused a drain: {}", stream.key(), e.toString());
+            }
+        }
+    }
+
+    /** A batch member, at a tick (on the loop): drains if it waits and there is something to read. */
+    void tick() {
+        if (waiting && !closed && (hasFirst || (long) CURSOR.getOpaque(this) < log.head())) {
+            drain();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     private void drain() {
-        lastDrainNanos = System.nanoTime();
+        if (closed) {
+            return;
+        }
+        waiting = false;
         try {
             reader.onMessages(this);
         } catch (RuntimeException e) {
@@ -127,76 +165,118 @@ final class HubSubscription implements Subscription {
         }
     }
 
-    /**
-     * How much droppable media the queue holds: from its oldest audio/video message to its newest.
-     * Sequence headers and metadata are left out: they keep their old timestamps (a late joiner's
-     * queue starts with headers stamped 0 before a GOP stamped minutes later) and are never dropped,
-     * so counting them would make every offer shrink a queue that is not behind at all.
-     */
-    private int spanMs() {
-        for (MediaMessage m : queue) {
-            if (!m.isSequenceHeader() && !m.isMetadata()) {
-                return queue.peekLast().timestamp() - m.timestamp();
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Drops everything before the newest video keyframe, or all media when there is none, keeping
-     * sequence headers and metadata. One pass that rebuilds the queue: removing from the middle of
-     * an ArrayDeque one by one is quadratic, and a slow reader's queue holds seconds of media.
-     */
-    private void shrink() {
-        MediaMessage lastKey = null;
-        for (Iterator<MediaMessage> it = queue.descendingIterator(); it.hasNext(); ) {
-            MediaMessage m = it.next();
-            if (m.isVideoKeyframe()) {
-                lastKey = m;
-                break;
-            }
-        }
-        int before = queue.size();
-        ArrayDeque<MediaMessage> kept = new ArrayDeque<>(Math.max(16, before / 2));
-        boolean reached = false;
-        for (MediaMessage m : queue) {
-            if (m == lastKey) {
-                reached = true;
-            }
-            if (reached || m.isSequenceHeader() || m.isMetadata()) {
-                kept.add(m);
-            } else {
-                m.release();
-                dropped++;
-            }
-        }
-        queue.clear();
-        queue.addAll(kept);
-        if (lastKey == null) {
-            awaitKeyframe = true;
-        }
-        LOG.debug("[{}] reader {} fell behind by more than {} ms: dropped {} messages", stream.key(), reader,
-                queueLengthMs, before - queue.size());
-    }
-
     @Override
     public MediaMessage poll() {
-        synchronized (this) {
-            MediaMessage m = queue.poll();
-            if (m == null) {
-                signalled = false;
+        if (hasFirst) {
+            MediaMessage m = pollFirst();
+            if (m != null) {
+                if (m.isVideoKeyframe()) {
+                    awaitKeyframe = false; // the GOP cache starts with one
+                }
+                return m;
+            }
+        }
+        long c = (long) CURSOR.getOpaque(this);
+        for (;;) {
+            if (closed) {
+                return null;
+            }
+            if (c >= log.head()) {
+                if (!nothingMore(c)) {
+                    continue;
+                }
+                return null;
+            }
+            MediaMessage m = log.retainAt(c);
+            if (m == null || isBehind(m) && log.lastKeySeq() != c) { // behind, unless at the newest keyframe
+                if (m != null) {
+                    m.release();
+                }
+                c = jump(c);
+                if (hasFirst) {
+                    MediaMessage h = pollFirst();
+                    if (h != null) {
+                        return h;
+                    }
+                }
+                continue;
+            }
+            c++;
+            CURSOR.setRelease(this, c);
+            if (awaitKeyframe && m.type() == MediaType.VIDEO && !m.isKeyframe()) {
+                dropped++;
+                m.release();
+                continue;
+            }
+            if (m.isVideoKeyframe()) {
+                awaitKeyframe = false;
             }
             return m;
         }
     }
 
-    synchronized int queued() {
-        return queue.size();
+    private synchronized MediaMessage pollFirst() {
+        MediaMessage m = first == null ? null : first.poll();
+        if (m == null) {
+            first = null;
+            hasFirst = false;
+        }
+        return m;
     }
 
-    @Override
-    public synchronized long droppedMessages() {
-        return dropped;
+    /**
+     * The reader found nothing at {@code c}: a batch member now waits for a tick; any other reader
+     * clears its signal, unless a message came meanwhile (then it reads on: false).
+     */
+    private boolean nothingMore(long c) {
+        if (batch != null) {
+            waiting = true;
+            return true;
+        }
+        signalled = false;
+        // The source appends, then looks at the signal; we cleared the signal, then look at the log.
+        return c >= log.head() || !SIGNALLED.compareAndSet(this, false, true);
+    }
+
+    /** More than the queue length behind the newest audio or video message. */
+    private boolean isBehind(MediaMessage m) {
+        return !m.isSequenceHeader() && !m.isMetadata() && log.newestTimestamp() - m.timestamp() > queueLengthMs;
+    }
+
+    /**
+     * This reader fell behind (or the log let go of what it had not read): it resumes at the newest
+     * keyframe, or waits for the next one, and is given the stream's sequence headers again if it
+     * skipped one. Returns the new cursor.
+     */
+    private long jump(long c) {
+        long key = log.lastKeySeq();
+        long to;
+        if (key > c && key >= log.tail()) {
+            to = key;
+        } else {
+            to = log.head();
+            awaitKeyframe = true;
+        }
+        long header = log.lastHeaderSeq();
+        if (header >= c && header < to) {
+            List<MediaMessage> headers = stream.headers();
+            synchronized (this) {
+                if (closed) {
+                    headers.forEach(MediaMessage::release);
+                } else {
+                    if (first == null) {
+                        first = new ArrayDeque<>();
+                    }
+                    first.addAll(headers);
+                    hasFirst = !first.isEmpty();
+                }
+            }
+        }
+        dropped += to - c;
+        CURSOR.setRelease(this, to);
+        LOG.debug("[{}] reader {} fell behind by more than {} ms: skipped {} messages", stream.key(), reader,
+                queueLengthMs, to - c);
+        return to;
     }
 
     /** Runs a notification on the reader's executor, after anything already scheduled there. */
@@ -215,29 +295,35 @@ final class HubSubscription implements Subscription {
     }
 
     @Override
+    public long droppedMessages() {
+        // What the log let go of before this reader got to it counts too: a reader that stopped reading
+        // drops without knowing yet.
+        long c = cursor();
+        long lapped = Math.max(0, log.tail() - c);
+        return dropped + lapped;
+    }
+
+    @Override
     public void close() {
         if (releaseAll()) {
             stream.removeSubscription(this);
         }
     }
 
-    /** Closes the queue and releases what it holds; true the first time. */
+    /** Closes the subscription and releases what it holds; true the first time. */
     boolean releaseAll() {
         synchronized (this) {
             if (closed) {
                 return false;
             }
             closed = true;
-            MediaMessage m;
-            while ((m = queue.poll()) != null) {
-                m.release();
+            if (first != null) {
+                first.forEach(MediaMessage::release);
+                first = null;
             }
+            hasFirst = false;
             return true;
         }
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
     }
 
     @Override

@@ -200,6 +200,130 @@ class StreamHubTest {
     }
 
     @Test
+    void aReaderTheLogLetGoOfResumesAtTheNewestKeyframeWithTheHeaderItSkipped() throws Exception {
+        VhostPlayConfig shortQueue = new VhostPlayConfig();
+        shortQueue.activate(config(true, 1, "off"));
+        hub.addVhost(shortQueue);
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player slow = new Player();
+        Subscription s = hub.subscribe(KEY, slow);
+        slow.run(); // the caches
+        for (int ts = 0; ts <= 6000; ts += 100) {
+            if (ts == 1500) {
+                p.publish(videoHeader(1500)); // the encoder changed its parameters while the reader was away
+            }
+            p.publish(video(ts, ts % 1000 == 0));
+        }
+        int logged = ((HubStream) hub.stream(KEY)).logged();
+        assertTrue(logged <= 10 + 16, "of 62 messages the log holds the last second and what came since it last looked: " + logged);
+        slow.run();
+        assertEquals(List.of("meta@0", "video-hdr@0", "audio-hdr@0", "meta@0", "video-hdr@1500", "audio-hdr@0", "key@6000"),
+                slow.describe(), "the headers again, the new video header among them, then the newest keyframe");
+        assertTrue(s.droppedMessages() >= 50, "drops are counted: " + s.droppedMessages());
+        slow.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
+    void theLogLetsGoOfWhatEveryReaderHasRead() throws Exception {
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player fast = new Player();
+        Player slow = new Player();
+        Subscription a = hub.subscribe(KEY, fast);
+        Subscription b = hub.subscribe(KEY, slow);
+        HubStream stream = (HubStream) hub.stream(KEY);
+        for (int ts = 0; ts < 4000; ts += 40) {
+            p.publish(video(ts, ts % 1000 == 0));
+            fast.run();
+        }
+        assertEquals(100, stream.logged(), "the slow reader has read none of the 100 frames (4 s, within its queue)");
+        slow.run();
+        for (int ts = 4000; ts < 4800; ts += 40) {
+            p.publish(video(ts, false));
+            fast.run();
+            slow.run();
+        }
+        assertTrue(stream.logged() < 16, "both read everything: the log holds what came since it last looked: " + stream.logged());
+        assertEquals(120, fast.got.size() - 3);
+        assertEquals(120, slow.got.size() - 3);
+        assertEquals(0, a.droppedMessages() + b.droppedMessages());
+        fast.releaseAll();
+        slow.releaseAll();
+        a.close();
+        b.close();
+        p.close();
+    }
+
+    @Test
+    void readersOnOtherThreadsRaceTheLogLettingGoWithoutLosingOrderOrAReference() throws Exception {
+        VhostPlayConfig shortQueue = new VhostPlayConfig(); // 200 ms: slow readers keep falling behind the tail
+        shortQueue.activate(config(true, 0.2, "off", 5));
+        hub.addVhost(shortQueue);
+        List<java.util.concurrent.ExecutorService> threads = List.of(
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), // batched readers
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
+                java.util.concurrent.Executors.newSingleThreadExecutor()); // signalled readers
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+        List<Subscription> subs = new ArrayList<>();
+        try {
+            Publication p = publishHeaders(SourceKind.PUBLISH);
+            for (int i = 0; i < 6; i++) {
+                Executor on = threads.get(i % 3);
+                boolean slow = i % 2 == 1;
+                subs.add(hub.subscribe(KEY, new StreamReader() {
+                    int last = -1;
+                    int n;
+                    public Executor executor() { return on; }
+                    public void onMessages(Subscription sub) {
+                        MediaMessage m;
+                        while ((m = sub.poll()) != null) {
+                            try {
+                                if (!m.isSequenceHeader() && !m.isMetadata()) {
+                                    if (m.timestamp() <= last) {
+                                        errors.add("timestamp " + m.timestamp() + " after " + last);
+                                    }
+                                    last = m.timestamp();
+                                    m.payload().getByte(0); // the payload is still ours to read
+                                    read.incrementAndGet();
+                                }
+                            } catch (RuntimeException e) { // the hub would close the reader and carry on
+                                errors.add(e.toString());
+                            } finally {
+                                m.release();
+                            }
+                            if (slow && ++n % 100 == 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                            }
+                        }
+                    }
+                }));
+            }
+            for (int k = 0; k < 20_000; k++) { // 200 s of stream time as fast as it goes
+                p.publish(k % 2 == 0 ? video(k * 10, k % 50 == 0) : audio(k * 10));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (read.get() < 6 * 100 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            p.close();
+            for (java.util.concurrent.ExecutorService t : threads) { // let every pending drain finish
+                t.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(), errors, "each reader's messages stay in order and readable");
+            long dropped = subs.stream().mapToLong(Subscription::droppedMessages).sum();
+            assertTrue(dropped > 0, "slow readers fell behind and skipped: " + dropped);
+        } finally {
+            subs.forEach(Subscription::close);
+            threads.forEach(java.util.concurrent.ExecutorService::shutdown);
+            for (java.util.concurrent.ExecutorService t : threads) {
+                t.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void lateJoinerAfterMinutesIsNotTakenForASlowReader() throws Exception {
         VhostPlayConfig asPublished = new VhostPlayConfig();
         asPublished.activate(config(true, 10, "off"));
