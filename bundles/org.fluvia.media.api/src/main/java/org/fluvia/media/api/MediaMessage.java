@@ -145,10 +145,26 @@ public final class MediaMessage extends AbstractReferenceCounted {
     }
 
     /**
+     * A duplicate of {@link #encoded} for the caller to write (or release): the one encoding shared
+     * by every reader, each with its own indices.
+     *
+     * <p>When the leak detector sampled the shared buffer (Netty wraps one allocation in 128), a
+     * {@code retainedDuplicate()} of it is tracked on its own, with a stack trace at its creation and
+     * another at its release: a thousand players made two thousand stack traces per sampled message,
+     * most of the HTTP-FLV fan-out's allocation. A plain duplicate of a retained sampled buffer shares
+     * its tracking instead (a duplicate that is never released still shows as the shared buffer's
+     * leak); an unsampled one still gets a pooled duplicate.
+     */
+    public ByteBuf encodedDuplicate(Object key, Function<MediaMessage, ByteBuf> encoder) {
+        ByteBuf shared = encoded(key, encoder);
+        return shared.unwrap() == null ? shared.retainedDuplicate() : shared.retain().duplicate();
+    }
+
+    /**
      * The encoding of this message under {@code key}, computed by {@code encoder} the first time it is
      * asked for and shared afterwards. The returned buffer stays owned by this message: write a
      * {@code retainedDuplicate()} of it, never the buffer itself. The caller must hold a reference to
-     * this message while calling.
+     * this message while calling. See {@link #encodedDuplicate}.
      *
      * @param key equal for all readers that can share one encoding (e.g. chunk size + chunk stream)
      * @param encoder makes a new buffer, which this message then owns

@@ -187,9 +187,9 @@ final class FlvPlayer implements StreamReader, Client {
                     if (!headersSent) {
                         sendHeaders();
                     }
-                    ByteBuf tag = m.encoded(FLV_TAG, encodeTag);
+                    ByteBuf tag = m.encodedDuplicate(FLV_TAG, encodeTag);
                     bytesOut += tag.readableBytes();
-                    batch.add(tag.retainedDuplicate());
+                    batch.add(tag);
                 } finally {
                     m.release();
                 }

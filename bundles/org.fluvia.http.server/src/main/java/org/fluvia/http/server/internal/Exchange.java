@@ -198,7 +198,10 @@ final class Exchange implements HttpExchange {
             sizeLines.writeByte(HEX[(size >>> shift) & 0xF]);
         }
         sizeLines.writeByte('\r').writeByte('\n');
-        return sizeLines.retainedSlice(from, sizeLines.writerIndex() - from);
+        int length = sizeLines.writerIndex() - from;
+        // A sampled (leak-tracked) buffer's retained slices are each tracked with two stack traces; a
+        // plain slice of it shares its tracking (see MediaMessage.encodedDuplicate).
+        return sizeLines.unwrap() == null ? sizeLines.retainedSlice(from, length) : sizeLines.retain().slice(from, length);
     }
 
     private void releaseSizeLines() {

@@ -90,10 +90,10 @@ final class PlayerReader implements StreamReader {
             }
             try {
                 MediaType type = m.type();
-                ByteBuf chunks = type == MediaType.AUDIO ? m.encoded(audioKey, encodeAudio)
-                        : type == MediaType.VIDEO ? m.encoded(videoKey, encodeVideo) : m.encoded(dataKey, encodeData);
+                ByteBuf chunks = type == MediaType.AUDIO ? m.encodedDuplicate(audioKey, encodeAudio)
+                        : type == MediaType.VIDEO ? m.encodedDuplicate(videoKey, encodeVideo) : m.encodedDuplicate(dataKey, encodeData);
                 session.bytesOut += chunks.readableBytes();
-                out.write(chunks.retainedDuplicate(), out.voidPromise());
+                out.write(chunks, out.voidPromise());
                 wrote = true;
             } finally {
                 m.release();
