@@ -39,9 +39,8 @@ final class Exchange implements HttpExchange {
     private static final int MAX_SIZE_LINE = 10;
     private static final int SIZE_LINES_CAPACITY = 1024;
 
-    /** The CRLF that ends every chunk, shared (never released). */
-    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
+    private static final byte[] CRLF_BYTES = {'\r', '\n'};
+    private final byte[] lineScratch = new byte[MAX_SIZE_LINE];
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     Exchange(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> parameters) {
@@ -165,7 +164,7 @@ final class Exchange implements HttpExchange {
         for (int i = 0, n = parts.size(); i < n; i++) {
             codec.write(parts.get(i), codec.voidPromise());
         }
-        codec.write(CRLF.duplicate(), codec.voidPromise());
+        codec.write(chunkEnd(), codec.voidPromise());
         codec.flush();
         if (idle != null) {
             pendingAfterLastWrite = pendingBytes(ch);
@@ -186,7 +185,23 @@ final class Exchange implements HttpExchange {
      * detector's sampling of it) was a few per cent of the HTTP-FLV fan-out.
      */
     private ByteBuf sizeLine(int size) {
-        if (sizeLines == null || sizeLines.writableBytes() < MAX_SIZE_LINE) {
+        int digits = (35 - Integer.numberOfLeadingZeros(size)) >> 2; // size > 0: ceil(bits / 4)
+        byte[] line = lineScratch;
+        for (int i = digits - 1, v = size; i >= 0; i--, v >>>= 4) {
+            line[i] = HEX[v & 0xF];
+        }
+        line[digits] = '\r';
+        line[digits + 1] = '\n';
+        return slice(line, digits + 2);
+    }
+
+    /** The CRLF that ends a chunk: a slice of the same buffer (one recycled object, not a new duplicate). */
+    private ByteBuf chunkEnd() {
+        return slice(CRLF_BYTES, 2);
+    }
+
+    private ByteBuf slice(byte[] bytes, int length) {
+        if (sizeLines == null || sizeLines.writableBytes() < length) {
             if (sizeLines != null) {
                 sizeLines.release(); // the slices still in flight keep it until they are written
             }
@@ -194,11 +209,7 @@ final class Exchange implements HttpExchange {
             sizeLines = ctx.alloc().directBuffer(SIZE_LINES_CAPACITY);
         }
         int from = sizeLines.writerIndex();
-        for (int shift = (31 - Integer.numberOfLeadingZeros(size)) & ~3; shift >= 0; shift -= 4) {
-            sizeLines.writeByte(HEX[(size >>> shift) & 0xF]);
-        }
-        sizeLines.writeByte('\r').writeByte('\n');
-        int length = sizeLines.writerIndex() - from;
+        sizeLines.writeBytes(bytes, 0, length); // one bounds check, not one per byte
         // A sampled (leak-tracked) buffer's retained slices are each tracked with two stack traces; a
         // plain slice of it shares its tracking (see MediaMessage.encodedDuplicate).
         return sizeLines.unwrap() == null ? sizeLines.retainedSlice(from, length) : sizeLines.retain().slice(from, length);
