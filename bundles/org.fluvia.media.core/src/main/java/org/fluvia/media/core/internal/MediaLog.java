@@ -31,6 +31,12 @@ final class MediaLog {
     private static final int FIRST_CAPACITY = 64;
 
     private volatile MediaMessage[] slots = new MediaMessage[FIRST_CAPACITY];
+    /**
+     * The writer's: the newest audio/video timestamp when each message came, which is its age. A
+     * sequence header or metadata message may carry any timestamp (often 0, minutes into a stream)
+     * and must not be let go of as old before the readers get to it.
+     */
+    private int[] stamps = new int[FIRST_CAPACITY];
     private volatile long head;
     private volatile long tail;
     /** The newest video keyframe's sequence number, or -1: where a reader that fell behind resumes. */
@@ -75,7 +81,7 @@ final class MediaLog {
             }
         }
         MediaMessage[] a = slots;
-        SLOT.setRelease(a, (int) (h & (a.length - 1)), m);
+        int i = (int) (h & (a.length - 1));
         if (m.isVideoKeyframe()) {
             lastKeySeq = h;
         }
@@ -84,6 +90,8 @@ final class MediaLog {
         } else {
             newestTimestamp = m.timestamp();
         }
+        stamps[i] = newestTimestamp;
+        SLOT.setRelease(a, i, m);
         head = h + 1;
         // Look at the cursors once per readers/16 messages (at least 16): a look reads every reader's
         // cursor, so this bounds its cost per message, and what the log holds beyond the slowest
@@ -106,9 +114,8 @@ final class MediaLog {
         int newest = newestTimestamp;
         long to = t;
         while (to < h) {
-            MediaMessage m = (MediaMessage) SLOT.getAcquire(a, (int) (to & mask));
             boolean readByAll = to < min;
-            boolean tooOld = Math.abs(newest - m.timestamp()) > retainMs || h - to > MAX_MESSAGES;
+            boolean tooOld = Math.abs(newest - stamps[(int) (to & mask)]) > retainMs || h - to > MAX_MESSAGES;
             if (!readByAll && !tooOld) {
                 break;
             }
@@ -129,9 +136,12 @@ final class MediaLog {
     private void grow() {
         MediaMessage[] old = slots;
         MediaMessage[] grown = new MediaMessage[old.length * 2];
+        int[] grownStamps = new int[grown.length];
         for (long s = tail; s < head; s++) {
             grown[(int) (s & (grown.length - 1))] = old[(int) (s & (old.length - 1))];
+            grownStamps[(int) (s & (grown.length - 1))] = stamps[(int) (s & (old.length - 1))];
         }
+        stamps = grownStamps;
         slots = grown; // the old array is never written again: a reader still on it finds the same messages
     }
 

@@ -226,6 +226,32 @@ class StreamHubTest {
     }
 
     @Test
+    void aSequenceHeaderStampedZeroMinutesIntoTheStreamIsNotLetGoOfAsOld() throws Exception {
+        VhostPlayConfig asPublished = new VhostPlayConfig();
+        asPublished.activate(config(true, 10, "off"));
+        hub.addVhost(asPublished);
+        Publication p = publishHeaders(SourceKind.PUBLISH);
+        Player player = new Player();
+        Subscription s = hub.subscribe(KEY, player);
+        for (int ts = 0; ts < 60_000; ts += 40) { // a minute, read as it comes
+            p.publish(video(ts, ts % 2000 == 0));
+            player.run();
+        }
+        player.releaseAll();
+        p.publish(videoHeader(0)); // new encoder parameters, stamped 0 as some encoders do
+        for (int ts = 60_000; ts < 61_000; ts += 40) { // the log looks at the cursors meanwhile
+            p.publish(video(ts, ts == 60_000));
+        }
+        player.run();
+        assertEquals("video-hdr@0", player.describe().get(0), "the header reached the reader");
+        assertEquals(1 + 25, player.got.size(), "and every frame after it");
+        assertEquals(0, s.droppedMessages());
+        player.releaseAll();
+        s.close();
+        p.close();
+    }
+
+    @Test
     void theLogLetsGoOfWhatEveryReaderHasRead() throws Exception {
         Publication p = publishHeaders(SourceKind.PUBLISH);
         Player fast = new Player();
