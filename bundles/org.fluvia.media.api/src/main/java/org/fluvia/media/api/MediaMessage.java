@@ -162,9 +162,9 @@ public final class MediaMessage extends AbstractReferenceCounted {
 
     /**
      * The encoding of this message under {@code key}, computed by {@code encoder} the first time it is
-     * asked for and shared afterwards. The returned buffer stays owned by this message: write a
-     * {@code retainedDuplicate()} of it, never the buffer itself. The caller must hold a reference to
-     * this message while calling. See {@link #encodedDuplicate}.
+     * asked for and shared afterwards. The returned buffer stays owned by this message: never write
+     * it itself; a reader writes {@link #encodedDuplicate}'s duplicate of it. The caller must hold a
+     * reference to this message while calling.
      *
      * @param key equal for all readers that can share one encoding (e.g. chunk size + chunk stream)
      * @param encoder makes a new buffer, which this message then owns

@@ -109,8 +109,7 @@ final class MediaLog {
             min = Math.min(min, r.cursor());
         }
         long t = tail;
-        MediaMessage[] a = slots;
-        int mask = a.length - 1;
+        int mask = slots.length - 1;
         int newest = newestTimestamp;
         long to = t;
         while (to < h) {
@@ -124,9 +123,15 @@ final class MediaLog {
         if (to == t) {
             return;
         }
+        letGo(t, to);
+    }
+
+    /** Releases messages {@code [from, to)}, {@code from} being the tail. The stream's lock is held. */
+    private void letGo(long from, long to) {
         tail = to; // before any release or reuse: a reader that took a message checks the tail after
-        for (long s = t; s < to; s++) {
-            int i = (int) (s & mask);
+        MediaMessage[] a = slots;
+        for (long s = from; s < to; s++) {
+            int i = (int) (s & (a.length - 1));
             MediaMessage m = (MediaMessage) SLOT.getAcquire(a, i);
             SLOT.setRelease(a, i, null);
             m.release();
@@ -169,15 +174,6 @@ final class MediaLog {
 
     /** Lets go of everything (the stream is gone). The stream's lock is held. */
     void clear() {
-        long h = head;
-        long t = tail;
-        tail = h;
-        MediaMessage[] a = slots;
-        for (long s = t; s < h; s++) {
-            int i = (int) (s & (a.length - 1));
-            MediaMessage m = (MediaMessage) SLOT.getAcquire(a, i);
-            SLOT.setRelease(a, i, null);
-            m.release();
-        }
+        letGo(tail, head);
     }
 }

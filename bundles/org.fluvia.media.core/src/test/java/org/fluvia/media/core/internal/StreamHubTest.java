@@ -157,9 +157,7 @@ class StreamHubTest {
 
     @Test
     void readerJoiningMidGopWithoutCacheWaitsForKeyframe() throws Exception {
-        VhostPlayConfig noCache = new VhostPlayConfig();
-        noCache.activate(config(false, 10, "off"));
-        hub.addVhost(noCache);
+        useVhost(config(false, 10, "off"));
         Publication p = publishHeaders(SourceKind.PUBLISH);
         p.publish(video(0, true));
         Player player = new Player();
@@ -177,9 +175,7 @@ class StreamHubTest {
 
     @Test
     void slowReaderDropsWholeGopsButKeepsSequenceHeaders() throws Exception {
-        VhostPlayConfig shortQueue = new VhostPlayConfig();
-        shortQueue.activate(config(true, 1, "off"));
-        hub.addVhost(shortQueue);
+        useVhost(config(true, 1, "off"));
         Publication p = publishHeaders(SourceKind.PUBLISH);
         Player slow = new Player();
         Subscription s = hub.subscribe(KEY, slow);
@@ -201,9 +197,7 @@ class StreamHubTest {
 
     @Test
     void aReaderTheLogLetGoOfResumesAtTheNewestKeyframeWithTheHeaderItSkipped() throws Exception {
-        VhostPlayConfig shortQueue = new VhostPlayConfig();
-        shortQueue.activate(config(true, 1, "off"));
-        hub.addVhost(shortQueue);
+        useVhost(config(true, 1, "off"));
         Publication p = publishHeaders(SourceKind.PUBLISH);
         Player slow = new Player();
         Subscription s = hub.subscribe(KEY, slow);
@@ -227,9 +221,7 @@ class StreamHubTest {
 
     @Test
     void aSequenceHeaderStampedZeroMinutesIntoTheStreamIsNotLetGoOfAsOld() throws Exception {
-        VhostPlayConfig asPublished = new VhostPlayConfig();
-        asPublished.activate(config(true, 10, "off"));
-        hub.addVhost(asPublished);
+        useVhost(config(true, 10, "off"));
         Publication p = publishHeaders(SourceKind.PUBLISH);
         Player player = new Player();
         Subscription s = hub.subscribe(KEY, player);
@@ -283,9 +275,7 @@ class StreamHubTest {
 
     @Test
     void readersOnOtherThreadsRaceTheLogLettingGoWithoutLosingOrderOrAReference() throws Exception {
-        VhostPlayConfig shortQueue = new VhostPlayConfig(); // 200 ms: slow readers keep falling behind the tail
-        shortQueue.activate(config(true, 0.2, "off", 5));
-        hub.addVhost(shortQueue);
+        useVhost(config(true, 0.2, "off", 5)); // 200 ms: slow readers keep falling behind the tail
         List<java.util.concurrent.ExecutorService> threads = List.of(
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), // batched readers
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
@@ -351,9 +341,7 @@ class StreamHubTest {
 
     @Test
     void lateJoinerAfterMinutesIsNotTakenForASlowReader() throws Exception {
-        VhostPlayConfig asPublished = new VhostPlayConfig();
-        asPublished.activate(config(true, 10, "off"));
-        hub.addVhost(asPublished);
+        useVhost(config(true, 10, "off"));
         Publication p = hub.publish(KEY, SourceKind.PUBLISH, "long running");
         p.publish(meta());
         p.publish(videoHeader(0));
@@ -481,9 +469,7 @@ class StreamHubTest {
         java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         int readers = DrainBatch.SLICE * 3;
         List<Subscription> subs = new ArrayList<>();
-        VhostPlayConfig longWindow = new VhostPlayConfig(); // a second is more than the test needs: no reader misses the tick
-        longWindow.activate(config(true, 10, "off", 1000));
-        hub.addVhost(longWindow);
+        useVhost(config(true, 10, "off", 1000)); // a second is more than the test needs: no reader misses the tick
         try {
             List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
@@ -530,9 +516,7 @@ class StreamHubTest {
     @Test
     void aVideoFrameAWindowAfterTheLastTickGoesOutAtOnceAndOneWithinItWaits() throws Exception {
         java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        VhostPlayConfig longWindow = new VhostPlayConfig(); // a second: far longer than any scheduling delay here
-        longWindow.activate(config(true, 10, "off", 1000));
-        hub.addVhost(longWindow);
+        useVhost(config(true, 10, "off", 1000)); // a second: far longer than any scheduling delay here
         try {
             java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.ConcurrentHashMap<Integer, Long> arrived = new java.util.concurrent.ConcurrentHashMap<>();
@@ -567,9 +551,7 @@ class StreamHubTest {
     @Test
     void aStreamsReadersOnOneLoopTakeTurnsFrameByFrame() throws Exception {
         java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        VhostPlayConfig longWindow = new VhostPlayConfig();
-        longWindow.activate(config(true, 10, "off", 1000));
-        hub.addVhost(longWindow);
+        useVhost(config(true, 10, "off", 1000));
         try {
             Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
             List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
@@ -663,6 +645,13 @@ class StreamHubTest {
         p.close();
         player.run();
         assertTrue(player.got.isEmpty());
+    }
+
+    /** The default vhost's play settings for this test. */
+    private void useVhost(VhostPlayConfig.Config config) {
+        VhostPlayConfig play = new VhostPlayConfig();
+        play.activate(config);
+        hub.addVhost(play);
     }
 
     private static VhostPlayConfig.Config config(boolean gopCache, double queueLength, String jitter) {
