@@ -1,9 +1,11 @@
 package org.fluvia.http.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -12,9 +14,10 @@ import java.util.Map;
 
 /**
  * One HTTP request as the server hands it to a route: the decoded path, the parameters, and
- * helpers for complete responses. A route that streams (HTTP-FLV) writes its own
- * {@code HttpResponse} to {@link #ctx()}, its body as {@code HttpContent}s or {@link #writeChunk}s, and
- * ends with a {@code LastHttpContent}; the server adds CORS headers to every response.
+ * helpers for complete responses. A route that streams (HTTP-FLV) calls {@link #startStream}, then
+ * {@link #writeChunk} as its data comes, and {@link #endStream}; the server adds CORS headers to every
+ * response. (A route may still write its own chunked {@code HttpResponse} to {@link #ctx()}, its body as
+ * {@code HttpContent}s or {@code writeChunk}s, and end with a {@code LastHttpContent}: the 2.0 way.)
  */
 @ProviderType
 public interface HttpExchange {
@@ -52,12 +55,33 @@ public interface HttpExchange {
     void respondError(HttpResponseStatus status, String message);
 
     /**
-     * Sends one chunk of a chunked response whose head has gone out on {@code ctx()}, and flushes.
-     * The chunk is {@code parts} in order; its size line, each part and the closing CRLF go below the
-     * HTTP encoder as separate buffers with one flush: one gathering write to the socket, no copy and
-     * no composite (an {@code HttpContent} is three writes there, each with its own promise). An
-     * empty chunk is only a flush: an empty HTTP chunk would end the body. Takes ownership of every
-     * part (the list itself stays the caller's, to reuse); on the event loop.
+     * Starts a streamed response with {@code head} (status and headers; the server sets the framing):
+     * chunked for an HTTP/1.1 request; for an HTTP/1.0 one, which knows no chunks (nginx proxies with
+     * HTTP/1.0 unless told otherwise), a body that ends when the connection closes, with
+     * {@code Connection: close}. Not flushed: the first {@link #writeChunk} flushes. On the event loop.
+     *
+     * @since 2.1
+     */
+    void startStream(HttpResponse head);
+
+    /**
+     * Sends one piece of the response's body and flushes: {@code parts} in order, framed as one HTTP
+     * chunk when the response is chunked. The framing and the parts go below the HTTP encoder as
+     * separate buffers with one flush: one gathering write to the socket, no copy and no composite (an
+     * {@code HttpContent} is three writes there, each with its own promise). After {@link #startStream}
+     * a chunk's closing CRLF goes out in front of the next chunk's size line (or the end), one buffer
+     * fewer per write, the same bytes. An empty list is only a flush: an empty HTTP chunk would end
+     * the body. Takes ownership of every part (the list itself stays the caller's, to reuse); on the
+     * event loop.
      */
     void writeChunk(List<ByteBuf> parts);
+
+    /**
+     * Ends a response begun with {@link #startStream}: the last chunk (or nothing, when the body ends
+     * with the connection) and a flush. The future completes when it is written; the route closes the
+     * connection after it if it wants to. On the event loop.
+     *
+     * @since 2.1
+     */
+    ChannelFuture endStream();
 }

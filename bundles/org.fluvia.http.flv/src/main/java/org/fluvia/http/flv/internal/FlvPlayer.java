@@ -4,14 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.fluvia.codec.flv.FlvTags;
 import org.fluvia.http.server.HttpExchange;
@@ -137,14 +135,14 @@ final class FlvPlayer implements StreamReader, Client {
         drain();
     }
 
+    /** Starts the response; the FLV header goes out with the first tags, in the same write. */
     private void sendHeaders() {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
-        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.write(response);
-        ctx.write(new DefaultHttpContent(FlvTags.header(ctx.alloc(), true, true)));
+        exchange.startStream(response);
+        batch.add(FlvTags.header(ctx.alloc(), true, true));
         headersSent = true;
         LOG.info("[{} http-flv {}] playing", key, channel.remoteAddress());
     }
@@ -244,7 +242,7 @@ final class FlvPlayer implements StreamReader, Client {
         unregister();
         if (channel.isActive()) {
             if (headersSent) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ctx.close());
+                exchange.endStream().addListener(f -> ctx.close());
             } else {
                 exchange.respondError(HttpResponseStatus.NOT_FOUND, "stream " + key + ": " + (why == null ? "ended" : why));
             }

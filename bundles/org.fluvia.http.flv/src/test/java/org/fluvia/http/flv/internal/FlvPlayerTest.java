@@ -2,6 +2,7 @@ package org.fluvia.http.flv.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -9,8 +10,10 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import org.fluvia.http.server.HttpExchange;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
@@ -75,13 +78,13 @@ class FlvPlayerTest {
         player.start(hub, new ClientTable());
         ch.runPendingTasks(); // admitted, subscribed, the cached GOP drained
         pub.publish(MediaMessage.of(MediaType.VIDEO, 40, Unpooled.wrappedBuffer(new byte[]{0x27, 1, 0, 0, 0, 4, 5})));
-        for (int i = 0; i < 20 && written.size() < 3; i++) {
+        for (int i = 0; i < 20 && written.size() < 4; i++) {
             Thread.sleep(50); // the third message goes out at the stream's next tick or timer
             ch.runPendingTasks();
             ch.runScheduledPendingTasks();
         }
         assertEquals(List.of(), problems);
-        assertEquals(3, written.size(), "each tag written once");
+        assertEquals(4, written.size(), "the FLV header and each tag written once");
         written.forEach(ByteBuf::release);
         player.end("test over");
         ch.finishAndReleaseAll();
@@ -112,5 +115,11 @@ class FlvPlayerTest {
             }
         }
         public void respondError(HttpResponseStatus status, String message) { }
+        public void startStream(HttpResponse head) {
+            ctx.write(head);
+        }
+        public ChannelFuture endStream() {
+            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
     }
 }

@@ -146,6 +146,41 @@ class HttpFlvTest {
         assertTrue(Files.size(out) > 10_000);
     }
 
+    /** HTTP/1.0 has no chunks (nginx proxies with it unless told otherwise): the FLV body ends with the connection. */
+    @Test
+    void anHttp10ClientGetsAnUnframedFlvBodyThatEndsWhenTheStreamDoes() throws Exception {
+        node = new FlvNode(Map.of());
+        Process pub = track(Ffmpeg.publish(node.rtmpUrl("live", "old"), 5, dir.resolve("pub.log")));
+        awaitPublished(StreamKey.of("live", "old"));
+        URI url = URI.create(node.flvUrl("/live/old.flv"));
+        Path out = dir.resolve("old.flv");
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + url.getPath() + " HTTP/1.0\r\nHost: " + url.getHost() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), head);
+            Files.write(out, in.readAllBytes()); // to the close, which the unpublish brings
+        }
+        assertEquals(0, Ffmpeg.waitFor(pub, 20));
+        assertPlayable(out, 3.0);
+    }
+
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("closed in the head: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
     @Test
     void stoppedRouteAnswers404AndOtherStreamsKeepPlaying() throws Exception {
         node = new FlvNode(Map.of());

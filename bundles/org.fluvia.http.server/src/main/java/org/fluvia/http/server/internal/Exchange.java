@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -12,8 +13,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.fluvia.http.server.HttpExchange;
 
@@ -33,10 +38,23 @@ final class Exchange implements HttpExchange {
     private boolean chunking;
     private ChannelHandlerContext codec;
     private IdleStateHandler idle;
+    /** How {@link #writeChunk} frames the body. */
+    private enum Framing {
+        /** The route wrote its own chunked head and ends with a LastHttpContent: each chunk carries its CRLF. */
+        CHUNKS_WITH_CRLF,
+        /** Begun with {@link #startStream}: a chunk's CRLF goes out in front of the next size line or the end. */
+        CHUNKS_CRLF_DEFERRED,
+        /** An HTTP/1.0 stream: no framing, the body ends with the connection. */
+        NONE
+    }
+
+    private Framing framing = Framing.CHUNKS_WITH_CRLF;
+    /** The last chunk's CRLF has not gone out yet (deferred framing). */
+    private boolean crlfOwed;
     /** Where the chunks' size lines are written, each chunk taking a slice; see {@link #sizeLine}. */
     private ByteBuf sizeLines;
-    /** Eight hex digits and CRLF. */
-    private static final int MAX_SIZE_LINE = 10;
+    /** CRLF owed by the last chunk, eight hex digits and CRLF. */
+    private static final int MAX_SIZE_LINE = 12;
     private static final int SIZE_LINES_CAPACITY = 1024;
 
     private static final byte[] CRLF_BYTES = {'\r', '\n'};
@@ -130,6 +148,33 @@ final class Exchange implements HttpExchange {
     }
 
     @Override
+    public void startStream(HttpResponse head) {
+        HttpHeaders headers = head.headers();
+        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            framing = Framing.NONE;
+        } else {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            framing = Framing.CHUNKS_CRLF_DEFERRED;
+        }
+        ctx.write(head);
+    }
+
+    @Override
+    public ChannelFuture endStream() {
+        if (crlfOwed) {
+            crlfOwed = false;
+            if (codec != null && !codec.isRemoved()) {
+                codec.write(slice(CRLF_BYTES, 2), codec.voidPromise());
+            }
+        }
+        // Through the encoder, which writes the last chunk (or nothing for a body without framing).
+        return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    @Override
     public void writeChunk(List<ByteBuf> parts) {
         int size = 0;
         for (int i = 0, n = parts.size(); i < n; i++) {
@@ -160,11 +205,16 @@ final class Exchange implements HttpExchange {
             idle.resetWriteTimeout();
         }
         // From the codec's context, so the chunk passes only the handlers below it (TLS when there is one).
-        codec.write(sizeLine(size), codec.voidPromise());
+        if (framing != Framing.NONE) {
+            codec.write(sizeLine(size), codec.voidPromise());
+        }
         for (int i = 0, n = parts.size(); i < n; i++) {
             codec.write(parts.get(i), codec.voidPromise());
         }
-        codec.write(chunkEnd(), codec.voidPromise());
+        if (framing == Framing.CHUNKS_WITH_CRLF) {
+            codec.write(slice(CRLF_BYTES, 2), codec.voidPromise());
+        }
+        crlfOwed = framing == Framing.CHUNKS_CRLF_DEFERRED;
         codec.flush();
         if (idle != null) {
             pendingAfterLastWrite = pendingBytes(ch);
@@ -180,24 +230,26 @@ final class Exchange implements HttpExchange {
     }
 
     /**
-     * A retained slice of this response's size-line buffer holding {@code size} in hex and CRLF. One
-     * pooled buffer serves many chunks: taking one from the allocator per chunk (and the leak
-     * detector's sampling of it) was a few per cent of the HTTP-FLV fan-out.
+     * A retained slice of this response's size-line buffer holding the CRLF the last chunk owes (if it
+     * does), {@code size} in hex and CRLF. One pooled buffer serves many chunks: taking one from the
+     * allocator per chunk (and the leak detector's sampling of it) was a few per cent of the HTTP-FLV
+     * fan-out.
      */
     private ByteBuf sizeLine(int size) {
-        int digits = (35 - Integer.numberOfLeadingZeros(size)) >> 2; // size > 0: ceil(bits / 4)
         byte[] line = lineScratch;
-        for (int i = digits - 1, v = size; i >= 0; i--, v >>>= 4) {
+        int at = 0;
+        if (crlfOwed) {
+            line[at++] = '\r';
+            line[at++] = '\n';
+        }
+        int digits = (35 - Integer.numberOfLeadingZeros(size)) >> 2; // size > 0: ceil(bits / 4)
+        for (int i = at + digits - 1, v = size; i >= at; i--, v >>>= 4) {
             line[i] = HEX[v & 0xF];
         }
-        line[digits] = '\r';
-        line[digits + 1] = '\n';
-        return slice(line, digits + 2);
-    }
-
-    /** The CRLF that ends a chunk: a slice of the same buffer (one recycled object, not a new duplicate). */
-    private ByteBuf chunkEnd() {
-        return slice(CRLF_BYTES, 2);
+        at += digits;
+        line[at++] = '\r';
+        line[at++] = '\n';
+        return slice(line, at);
     }
 
     private ByteBuf slice(byte[] bytes, int length) {

@@ -197,7 +197,7 @@ class HttpRoutesTest {
     }
 
     @Test
-    void writeChunkFramesEachChunkAndAnEmptyOneDoesNotEndTheBody() throws Exception {
+    void writeChunkUnderARoutesOwnChunkedHeadFramesEachChunkAndAnEmptyOneDoesNotEndTheBody() throws Exception {
         String big = "x".repeat(300); // 0x12c: a size line of three hex digits
         try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
             s.addRoute(ex -> {
@@ -223,9 +223,65 @@ class HttpRoutesTest {
         }
     }
 
+    /** A streamed response's head, as HTTP-FLV's: the server picks the framing. */
+    private static void startFlv(HttpExchange ex) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
+        ex.startStream(head);
+    }
+
+    @Test
+    void aStartedStreamIsChunkedForHttp11WithEachCrlfSentBeforeTheNextSizeLineOrTheEnd() throws Exception {
+        String big = "x".repeat(300);
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                if (!ex.path().endsWith(".flv")) {
+                    return false;
+                }
+                startFlv(ex);
+                ex.ctx().executor().execute(() -> {
+                    ex.writeChunk(chunkOf(ex, "FLV", "ab"));
+                    ex.writeChunk(chunkOf(ex));
+                    ex.writeChunk(chunkOf(ex, big, "!"));
+                    ex.endStream();
+                });
+                return true;
+            });
+            s.addRoute(textRoute("/next", "next"), -1, null);
+            c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+            RawClient.Response flv = c.read(false); // strict about every chunk's size line and CRLF
+            assertEquals("chunked", flv.header("transfer-encoding"));
+            assertEquals("FLVab" + big + "!", flv.text());
+            assertEquals("*", flv.header("access-control-allow-origin"));
+            assertEquals("next /next", c.read(false).text(), "the response ended where it should, the encoder knew");
+        }
+    }
+
+    @Test
+    void aStartedStreamToAnHttp10ClientIsUnframedAndEndsWithTheConnection() throws Exception {
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                startFlv(ex);
+                ex.ctx().executor().execute(() -> {
+                    ex.writeChunk(chunkOf(ex, "FLV", "ab"));
+                    ex.writeChunk(chunkOf(ex));
+                    ex.writeChunk(chunkOf(ex, "cd"));
+                    ex.endStream().addListener(ChannelFutureListener.CLOSE);
+                });
+                return true;
+            });
+            c.send("GET /live/a.flv HTTP/1.0\r\nHost: h\r\n\r\n");
+            RawClient.Response flv = c.read(false); // no length, no chunks: read to the close
+            assertNull(flv.header("transfer-encoding"), "HTTP/1.0 knows no chunks");
+            assertNull(flv.header("content-length"));
+            assertEquals("close", flv.header("connection"));
+            assertEquals("FLVabcd", flv.text(), "the bytes as written, no framing");
+        }
+    }
+
     @Test
     void sizeLinesStayRightAcrossManyChunksOfOneResponse() throws Exception {
-        // ~300 chunks: the size lines outgrow the buffer they share several times over
+        // ~300 chunks: the size lines (each with the CRLF the chunk before owes) outgrow the buffer they share several times over
         StringBuilder expected = new StringBuilder("FLV");
         List<String> parts = new java.util.ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -235,13 +291,13 @@ class HttpRoutesTest {
         }
         try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
             s.addRoute(ex -> {
-                chunkedHead(ex);
-                ex.ctx().write(new DefaultHttpContent(ByteBufUtil.writeAscii(ex.ctx().alloc(), "FLV")));
+                startFlv(ex);
                 ex.ctx().executor().execute(() -> {
+                    ex.writeChunk(chunkOf(ex, "FLV"));
                     for (String part : parts) {
                         ex.writeChunk(chunkOf(ex, part));
                     }
-                    ex.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                    ex.endStream();
                 });
                 return true;
             });
@@ -262,7 +318,7 @@ class HttpRoutesTest {
             s.addRoute(ex -> {
                 // A small fixed kernel buffer: what the client has not read waits in Netty's buffer.
                 ex.ctx().channel().config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024);
-                chunkedHead(ex);
+                startFlv(ex);
                 ex.ctx().flush();
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
                 Runnable[] fill = new Runnable[1];
@@ -271,7 +327,7 @@ class HttpRoutesTest {
                         return;
                     }
                     if (System.nanoTime() > end) {
-                        ex.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                        ex.endStream().addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
                     while (ex.ctx().channel().isWritable()) {
