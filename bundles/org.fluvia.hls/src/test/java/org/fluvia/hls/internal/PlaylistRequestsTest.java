@@ -86,6 +86,16 @@ class PlaylistRequestsTest {
             parts.forEach(io.netty.buffer.ByteBuf::release);
             throw new UnsupportedOperationException("playlists are complete responses");
         }
+
+        @Override
+        public void startStream(io.netty.handler.codec.http.HttpResponse head) {
+            throw new UnsupportedOperationException("playlists are complete responses");
+        }
+
+        @Override
+        public io.netty.channel.ChannelFuture endStream() {
+            throw new UnsupportedOperationException("playlists are complete responses");
+        }
     }
 
     @Test
