@@ -123,6 +123,8 @@ public final class Load {
             double sysStart = server.systemSeconds();
             double jitStart = server.compilerSeconds();
             double selfStart = self.cpuSeconds();
+            long writesStart = server.writeCalls();
+            long readsStart = self.readCalls();
             long bytesStart = playerBytes();
             log("measuring %d s", options.durationSeconds());
             sleepUntil(start + TimeUnit.SECONDS.toNanos(options.durationSeconds()));
@@ -131,6 +133,10 @@ public final class Load {
             w.serverSys = server.systemSeconds() - sysStart;
             w.serverJit = server.compilerSeconds() - jitStart;
             w.selfCpu = self.cpuSeconds() - selfStart;
+            long writesEnd = server.writeCalls();
+            long readsEnd = self.readCalls();
+            w.serverWrites = writesStart < 0 || writesEnd < 0 ? -1 : writesEnd - writesStart;
+            w.selfReads = readsStart < 0 || readsEnd < 0 ? -1 : readsEnd - readsStart;
             w.bytes = playerBytes() - bytesStart;
             w.rssKib = server.rssKib();
             w.sampled = server.enabled();
@@ -151,6 +157,10 @@ public final class Load {
         return summarise(w);
     }
 
+    private static double perPlayerSecond(long calls, int players, double seconds) {
+        return calls / (double) players / Math.max(seconds, 1e-9);
+    }
+
     /** The measured window's numbers. */
     static final class Window {
         double seconds;
@@ -160,6 +170,10 @@ public final class Load {
         /** The JIT compiler threads' part of serverCpu. */
         double serverJit;
         double selfCpu;
+        /** The server's write system calls in the window (-1: unknown). */
+        long serverWrites;
+        /** The load tool's read system calls in the window (-1: unknown). */
+        long selfReads;
         double publisherRate;
         long bytes;
         long rssKib;
@@ -408,6 +422,12 @@ public final class Load {
                     w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
                     w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
+            if (w.serverWrites >= 0 && playerCount > 0) {
+                // what moves the CPU per GB between runs of the same code: how many writes carry the bytes
+                out.printf(Locale.ROOT, "server: %.1f write calls per player per second (%.0f bytes each); load tool: %.1f read calls per player per second%n",
+                        perPlayerSecond(w.serverWrites, playerCount, w.seconds), w.serverWrites > 0 ? w.bytes / (double) w.serverWrites : 0.0,
+                        perPlayerSecond(w.selfReads, playerCount, w.seconds));
+            }
         }
         out.printf(Locale.ROOT, "load tool: %.2f cpu-s in the window; totals %s, %d msgs, %d stalls, %d ts regressions%n",
                 w.selfCpu, size(bytes), messages, stalls, regressions);
@@ -433,6 +453,8 @@ public final class Load {
         result.put("rss_before_mb", fmt(w.rssBeforeKib / 1024.0));
         result.put("rss_kb_per_player", fmt(playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0));
         result.put("tool_cpu_s", fmt(w.selfCpu));
+        result.put("server_writes_per_player_s", fmt(w.serverWrites < 0 || playerCount == 0 ? -1 : perPlayerSecond(w.serverWrites, playerCount, w.seconds)));
+        result.put("tool_reads_per_player_s", fmt(w.selfReads < 0 || playerCount == 0 ? -1 : perPlayerSecond(w.selfReads, playerCount, w.seconds)));
         result.put("stalls", String.valueOf(stalls));
         result.put("regressions", String.valueOf(regressions));
         result.put("jumps", String.valueOf(clients.stream().mapToLong(c -> c.jumps).sum()));

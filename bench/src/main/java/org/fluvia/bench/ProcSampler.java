@@ -68,6 +68,36 @@ public final class ProcSampler {
         return ticks / (double) clockTicks;
     }
 
+    /**
+     * The write-type system calls (write, writev, sendmsg...) the processes have made so far, from
+     * {@code syscw} in /proc/PID/io; -1 when it cannot be read. A fan-out server's CPU follows them
+     * more than its bytes: each is a trip into the TCP stack.
+     */
+    public long writeCalls() {
+        return ioCounter("syscw:");
+    }
+
+    /** The read-type system calls, {@code syscr} in /proc/PID/io; -1 when it cannot be read. */
+    public long readCalls() {
+        return ioCounter("syscr:");
+    }
+
+    private long ioCounter(String name) {
+        long n = 0;
+        for (int pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "io"))) {
+                    if (line.startsWith(name)) {
+                        n += Long.parseLong(line.substring(name.length()).trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
     /** Resident set size of the processes together, in KiB. */
     public long rssKib() {
         long kib = 0;

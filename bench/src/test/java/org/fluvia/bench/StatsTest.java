@@ -2,6 +2,7 @@ package org.fluvia.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -74,5 +75,21 @@ class StatsTest {
         assertEquals("/x/y.ts", poller.resolve("http://127.0.0.1:8080/x/y.ts"));
         assertEquals(1234 + 56, ProcSampler.parseCpuTicks(
                 "42 (java (x) y) S 1 42 42 0 -1 4194560 100 0 0 0 1234 56 0 0 20 0 30 0 500 0 0"));
+    }
+
+    @Test
+    void writeCallsCountThisProcessWrites() throws Exception {
+        ProcSampler self = new ProcSampler(java.util.List.of((int) ProcessHandle.current().pid()), 100);
+        long before = self.writeCalls();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("syscw", ".bin");
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+            for (int i = 0; i < 100; i++) {
+                out.write(i); // unbuffered: one write(2) each
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        assertTrue(before >= 0, "readable on Linux");
+        assertTrue(self.writeCalls() - before >= 100, "every write counted");
     }
 }
