@@ -77,9 +77,26 @@ public final class ProcSampler {
         return ioCounter("syscw:");
     }
 
-    /** The read-type system calls, {@code syscr} in /proc/PID/io; -1 when it cannot be read. */
-    public long readCalls() {
-        return ioCounter("syscr:");
+    /**
+     * The machine's CPU time so far by kind, from the first line of /proc/stat, in clock ticks: user,
+     * nice, system, idle, iowait, irq, softirq, steal; null when it cannot be read. Softirq time (most
+     * of loopback's TCP receive work) and steal (the host's other guests) are charged to no process.
+     */
+    public static long[] machineTicks() {
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/stat"))) {
+            return parseMachineTicks(r.readLine());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static long[] parseMachineTicks(String cpuLine) {
+        String[] f = cpuLine.trim().split(" +");
+        long[] t = new long[8];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = Long.parseLong(f[i + 1]);
+        }
+        return t;
     }
 
     private long ioCounter(String name) {

@@ -91,5 +91,7 @@ class StatsTest {
         }
         assertTrue(before >= 0, "readable on Linux");
         assertTrue(self.writeCalls() - before >= 100, "every write counted");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L),
+                java.util.Arrays.stream(ProcSampler.parseMachineTicks("cpu  1 2 3 4 5 6 7 8 0 0")).boxed().toList());
     }
 }
