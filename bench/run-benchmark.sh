@@ -4,7 +4,8 @@
 # For each RTMP player count, each server is started fresh, one after the other, with the same
 # 1 Mbps stream (H.264 ~900 kbps CBR + AAC 96 kbps, 25 fps, 2 s GOP) published in real time; the
 # load tool (org.fluvia.bench.Load) measures the server's CPU-s per GB delivered, RSS, time to first
-# frame and publish->play latency. Then HTTP-FLV (Fluvia only) and HLS pollers (Fluvia only).
+# frame and publish->play latency; HTTP-FLV (Fluvia only) right after RTMP at the same count, its
+# CPU per GB set against RTMP's; then HLS pollers (Fluvia only).
 # The results are appended to docs/BENCHMARKS.md.
 #
 # Environment (all optional):
@@ -86,6 +87,16 @@ jfr_during() {   # $1 pid, $2 seconds from now, $3 file: start a 30 s recording 
 
 RAMP_S() { echo $(( ($1 + RAMP - 1) / RAMP )); }
 
+flv_run() {   # $1 player count
+  start_fluvia off
+  if [ "$1" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$1") + SETTLE + 3)) "$WORK/profile-flv-$1.collapsed"; fi
+  load "flv-fluvia-$1" fluvia http-flv --flv-players "$1"
+  stop_servers
+}
+in_list() { case " $2 " in *" $1 "*) return 0;; *) return 1;; esac; }
+
+# HTTP-FLV at a count runs right after RTMP at that count: the two are compared, and the machine
+# drifts over a run (minutes apart, the same code has differed by a fifth).
 for n in $COUNTS; do
   for server in $SERVERS; do
     if [ "$server" = fluvia ]; then
@@ -98,12 +109,10 @@ for n in $COUNTS; do
     load "rtmp-$server-$n" "$server" rtmp --rtmp-players "$n"
     stop_servers
   done
+  if in_list "$n" "$FLV_COUNTS"; then flv_run "$n"; fi
 done
 for n in $FLV_COUNTS; do
-  start_fluvia off
-  if [ "$n" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 3)) "$WORK/profile-flv-$n.collapsed"; fi
-  load "flv-fluvia-$n" fluvia http-flv --flv-players "$n"
-  stop_servers
+  if ! in_list "$n" "$COUNTS"; then flv_run "$n"; fi
 done
 if [ "${HLS_POLLERS:-0}" -gt 0 ]; then
   start_fluvia on
@@ -123,7 +132,7 @@ REPORT="$WORK/report.md"
   echo "- Ramp $RAMP players/s, warm-up $WARMUP s (publisher-only CPU over its last $((WARMUP - 2)) s), settle $SETTLE s, measured window $DURATION s"
   [ -n "$NOTE" ] && echo "- $NOTE"
   echo
-  echo "| protocol | clients | server | CPU-s per GB (system %, JIT %) | vs nginx | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
+  echo "| protocol | clients | server | CPU-s per GB (system %, JIT %) | vs nginx (RTMP), ÷ Fluvia RTMP (HTTP-FLV) | RSS MB (before players) | RSS KB/player | TTFF p50 / p95 ms | first keyframe p50 / p95 ms | latency p50 / p95 / p99 ms | Mbit/s delivered | failed | load-tool CPU-s |"
   echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   while read -r line; do
     label="$(field "$line" label)"; server="$(field "$line" server)"; proto="$(field "$line" proto)"
@@ -133,6 +142,10 @@ REPORT="$WORK/report.md"
       ng="$(grep " label=rtmp-nginx-$n " "$RESULTS" | head -1 || true)"
       ngc="$(field "$ng" cpu_per_gb)"
       [ -n "$ngc" ] && ratio="$(awk -v a="$cpg" -v b="$ngc" 'BEGIN{ if (b>0) printf "%.2f×", a/b; else print "—" }')"
+    elif [ "$proto" = http-flv ]; then
+      rt="$(grep " label=rtmp-fluvia-$n " "$RESULTS" | head -1 || true)"
+      rtc="$(field "$rt" cpu_per_gb)"
+      [ -n "$rtc" ] && ratio="$(awk -v a="$cpg" -v b="$rtc" 'BEGIN{ if (b>0) printf "÷ %.2f×", a/b; else print "—" }')"
     fi
     gb="$(field "$line" window_gb)"; ws="$(field "$line" window_s)"
     mbit="$(awk -v g="$gb" -v s="$ws" 'BEGIN{ if (s>0) printf "%.0f", g*8000/s; else print "—" }')"
