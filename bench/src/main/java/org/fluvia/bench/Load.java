@@ -431,8 +431,9 @@ public final class Load {
                     w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
                     w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
-            if (w.serverWrites >= 0 && playerCount > 0) {
-                // a fan-out server's CPU follows its writes (12.5 a second per player at 25 fps with the default window)
+            if (w.serverWrites > 0 && playerCount > 0) {
+                // A fan-out server's CPU follows its writes (12.5 a second per player at 25 fps with Fluvia's
+                // default window). syscw counts write(2) and writev(2), not send(2): nginx-rtmp's read 0.
                 out.printf(Locale.ROOT, "server: %.1f write calls per player per second (%.0f bytes each)%n",
                         perPlayerSecond(w.serverWrites, playerCount, w.seconds), w.serverWrites > 0 ? w.bytes / (double) w.serverWrites : 0.0);
             }
@@ -440,7 +441,9 @@ public final class Load {
         if (w.machineTicks != null) {
             long[] t = w.machineTicks;
             double all = java.util.Arrays.stream(t).sum();
-            // Work no process is charged with, and time the host took: the noise between runs of the same code.
+            // Work no process is charged with, and time the host took. Tick-sampled (unlike a process's CPU,
+            // which the kernel scales to its exact run time): it has read less busy time than Fluvia and the
+            // tool used together, work woken by timers can fall between ticks; steal is the figure to watch.
             out.printf(Locale.ROOT, "machine: %.0f %% busy (%.0f %% user+nice, %.0f %% system, %.0f %% softirq+irq, %.0f %% steal) of %.1f cpu-s%n",
                     pct(all - t[3] - t[4], all), pct(t[0] + t[1], all), pct(t[2], all), pct(t[5] + t[6], all), pct(t[7], all),
                     all / options.clockTicks());

@@ -69,9 +69,9 @@ public final class ProcSampler {
     }
 
     /**
-     * The write-type system calls (write, writev, sendmsg...) the processes have made so far, from
-     * {@code syscw} in /proc/PID/io; -1 when it cannot be read. A fan-out server's CPU follows them
-     * more than its bytes: each is a trip into the TCP stack.
+     * The write(2) and writev(2) calls the processes have made so far, from {@code syscw} in
+     * /proc/PID/io (send(2) and sendmsg(2) are not counted); -1 when it cannot be read. A fan-out
+     * server's CPU follows its writes more than its bytes: each is a trip into the TCP stack.
      */
     public long writeCalls() {
         return ioCounter("syscw:");
