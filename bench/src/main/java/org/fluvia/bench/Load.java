@@ -435,7 +435,7 @@ public final class Load {
                 // A fan-out server's CPU follows its writes (12.5 a second per player at 25 fps with Fluvia's
                 // default window). syscw counts write(2) and writev(2), not send(2): nginx-rtmp's read 0.
                 out.printf(Locale.ROOT, "server: %.1f write calls per player per second (%.0f bytes each)%n",
-                        perPlayerSecond(w.serverWrites, playerCount, w.seconds), w.serverWrites > 0 ? w.bytes / (double) w.serverWrites : 0.0);
+                        perPlayerSecond(w.serverWrites, playerCount, w.seconds), w.bytes / (double) w.serverWrites);
             }
         }
         if (w.machineTicks != null) {
