@@ -67,7 +67,7 @@ public final class ClientStats {
      *
      * @param body an FLV video tag body (the RTMP video payload); read, not consumed, not released
      */
-    void onVideo(int timestamp, ByteBuf body, long now, SendTimes sendTimes, Histogram latency) {
+    void onVideo(int timestamp, ByteBuf body, long now, LoadRun run) {
         onMedia(now);
         if (body.readableBytes() < 2) {
             return;
@@ -88,12 +88,12 @@ public final class ClientStats {
         lastVideoTs = timestamp;
         if (firstFrameNanos < 0) {
             firstFrameNanos = now;
-        } else if (sendTimes != null) {
-            long sent = sendTimes.get(stream, timestamp);
+        } else if (run.sendTimes() != null) {
+            long sent = run.sendTimes().get(stream, timestamp);
             if (sent < 0) {
                 unmatched++;
             } else if (sent > firstFrameNanos) {
-                latency.record((now - sent) / 1_000_000);
+                run.recordLatency(sent, now);
                 latencySamples++;
             }
         }

@@ -103,7 +103,7 @@ final class HttpFlvPlayer {
                 if (msg instanceof FlvTag tag) {
                     long now = System.nanoTime();
                     if (tag.type() == FlvTags.VIDEO) {
-                        stats.onVideo(tag.timestamp(), tag.body(), now, run.sendTimes(), run.latency());
+                        stats.onVideo(tag.timestamp(), tag.body(), now, run);
                     } else {
                         stats.onMedia(now);
                     }

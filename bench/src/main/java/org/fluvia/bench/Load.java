@@ -119,6 +119,7 @@ public final class Load {
             Thread.sleep(TimeUnit.SECONDS.toMillis(options.settleSeconds()));
 
             long start = System.nanoTime();
+            run.windowStarts(start);
             double cpuStart = server.cpuSeconds();
             double sysStart = server.systemSeconds();
             double jitStart = server.compilerSeconds();
@@ -128,7 +129,9 @@ public final class Load {
             long bytesStart = playerBytes();
             log("measuring %d s", options.durationSeconds());
             sleepUntil(start + TimeUnit.SECONDS.toNanos(options.durationSeconds()));
-            w.seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
+            run.windowEnds(end);
+            w.seconds = (end - start) / 1e9;
             w.serverCpu = server.cpuSeconds() - cpuStart;
             w.serverSys = server.systemSeconds() - sysStart;
             w.serverJit = server.compilerSeconds() - jitStart;
@@ -419,6 +422,10 @@ public final class Load {
                     + "  p99.9 %d  max %d ms  (%d samples, %d frames not matched)%n", latency.percentile(50),
                     latency.percentile(95), latency.percentile(99), latency.percentile(99.9), latency.percentile(100),
                     latency.count(), unmatched);
+            Histogram inWindow = run.windowLatency();
+            out.printf(Locale.ROOT, "latency publish->play in the measured window (all players connected): p50 %d  p95 %d  p99 %d"
+                    + "  p99.9 %d  max %d ms  (%d samples)%n", inWindow.percentile(50), inWindow.percentile(95),
+                    inWindow.percentile(99), inWindow.percentile(99.9), inWindow.percentile(100), inWindow.count());
         }
         double gb = w.bytes / 1e9;
         double serverLoad = w.serverCpu - w.publisherRate * w.seconds;
@@ -463,6 +470,9 @@ public final class Load {
         result.put("lat_p95", String.valueOf(latency.percentile(95)));
         result.put("lat_p99", String.valueOf(latency.percentile(99)));
         result.put("lat_samples", String.valueOf(latency.count()));
+        result.put("win_lat_p50", String.valueOf(run.windowLatency().percentile(50)));
+        result.put("win_lat_p95", String.valueOf(run.windowLatency().percentile(95)));
+        result.put("win_lat_p99", String.valueOf(run.windowLatency().percentile(99)));
         result.put("window_s", fmt(w.seconds));
         result.put("window_gb", String.format(Locale.ROOT, "%.4f", gb));
         result.put("server_cpu_s", fmt(w.serverCpu));

@@ -64,13 +64,13 @@ final class RtmpPlayer extends ChannelInboundHandlerAdapter {
         try {
             long now = System.nanoTime();
             switch (m.typeId()) {
-                case MessageType.VIDEO -> stats.onVideo(m.timestamp(), m.payload(), now, run.sendTimes(), run.latency());
+                case MessageType.VIDEO -> stats.onVideo(m.timestamp(), m.payload(), now, run);
                 case MessageType.AUDIO, MessageType.DATA_AMF0, MessageType.DATA_AMF3 -> stats.onMedia(now);
                 case MessageType.AGGREGATE -> {
                     for (RtmpMessage sub : Aggregate.split(m)) {
                         try {
                             if (sub.typeId() == MessageType.VIDEO) {
-                                stats.onVideo(sub.timestamp(), sub.payload(), now, run.sendTimes(), run.latency());
+                                stats.onVideo(sub.timestamp(), sub.payload(), now, run);
                             } else {
                                 stats.onMedia(now);
                             }

@@ -18,31 +18,48 @@ class StatsTest {
     @Test
     void latencyIsSampledOnlyForFramesSentAfterTheFirstFrameArrived() {
         SendTimes sent = new SendTimes();
-        Histogram latency = new Histogram();
+        LoadRun run = new LoadRun(sent);
+        run.windowStarts(110_000_000L);
+        run.windowEnds(112_500_000L);
         ClientStats c = new ClientStats(ClientStats.Kind.RTMP, 0, 0, 0);
         sent.put(0, 0, 1_000_000L);    // GOP-cache frames, sent long before the player joined
         sent.put(0, 40, 2_000_000L);
         sent.put(0, 80, 100_000_000L); // sent after the first frame arrived
 
-        c.onVideo(0, video(0x17, 0), 50_000_000L, sent, latency);   // sequence header: not a frame
-        c.onVideo(0, video(0x17, 1), 51_000_000L, sent, latency);   // first frame (keyframe)
-        c.onVideo(40, video(0x27, 1), 52_000_000L, sent, latency);  // burst: not sampled
-        c.onVideo(80, video(0x27, 1), 112_000_000L, sent, latency); // 12 ms after it was sent
-        c.onVideo(60, video(0x27, 1), 113_000_000L, sent, latency); // regression, unmatched
+        c.onVideo(0, video(0x17, 0), 50_000_000L, run);   // sequence header: not a frame
+        c.onVideo(0, video(0x17, 1), 51_000_000L, run);   // first frame (keyframe)
+        c.onVideo(40, video(0x27, 1), 52_000_000L, run);  // burst: not sampled
+        c.onVideo(80, video(0x27, 1), 112_000_000L, run); // 12 ms after it was sent
+        c.onVideo(60, video(0x27, 1), 113_000_000L, run); // regression, unmatched
 
         assertEquals(4, c.videoFrames);
         assertEquals(51_000_000L, c.firstKeyNanos);
-        assertEquals(1, latency.count());
-        assertEquals(12, latency.percentile(50));
+        assertEquals(1, run.latency().count());
+        assertEquals(12, run.latency().percentile(50));
+        assertEquals(1, run.windowLatency().count(), "received in the measured window");
         assertEquals(1, c.regressions);
         assertEquals(1, c.unmatched);
         assertNull(c.failure());
     }
 
     @Test
+    void onlyFramesReceivedInTheMeasuredWindowCountInItsLatency() {
+        LoadRun run = new LoadRun(new SendTimes());
+        run.recordLatency(0, 30_000_000L);           // before the window
+        run.windowStarts(100_000_000L);
+        run.recordLatency(80_000_000L, 100_000_000L); // at its start: in
+        run.recordLatency(150_000_000L, 160_000_000L);
+        run.windowEnds(200_000_000L);
+        run.recordLatency(150_000_000L, 200_000_000L); // at its end: out
+        assertEquals(4, run.latency().count());
+        assertEquals(2, run.windowLatency().count());
+        assertEquals(20, run.windowLatency().percentile(100));
+    }
+
+    @Test
     void aGapOverTwoSecondsIsAStallAndAStallFailsTheClient() {
         ClientStats c = new ClientStats(ClientStats.Kind.FLV, 0, 0, 0);
-        c.onVideo(0, video(0x17, 1), 1_000_000_000L, null, new Histogram());
+        c.onVideo(0, video(0x17, 1), 1_000_000_000L, new LoadRun(null));
         c.onMedia(2_500_000_000L);
         assertNull(c.failure());
         c.onMedia(5_000_000_000L);
