@@ -15,6 +15,19 @@ public final class Histogram {
         counts.incrementAndGet(bucket);
     }
 
+    /**
+     * The share of the values in each 1 ms bucket from 0 to {@code upToMs}, as " ms:percent" pairs
+     * (e.g. " 0:3.1 1:2.7"), for reading a distribution's shape off a log line.
+     */
+    String shares(long upToMs) {
+        long n = count();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i <= Math.min(upToMs, MAX_MS); i++) {
+            b.append(String.format(java.util.Locale.ROOT, " %d:%.1f", i, n == 0 ? 0.0 : 100.0 * counts.get(i) / n));
+        }
+        return b.toString();
+    }
+
     public long count() {
         long n = 0;
         for (int i = 0; i < counts.length(); i++) {

@@ -426,6 +426,8 @@ public final class Load {
             out.printf(Locale.ROOT, "latency publish->play in the measured window (all players connected): p50 %d  p95 %d  p99 %d"
                     + "  p99.9 %d  max %d ms  (%d samples)%n", inWindow.percentile(50), inWindow.percentile(95),
                     inWindow.percentile(99), inWindow.percentile(99.9), inWindow.percentile(100), inWindow.count());
+            out.println("latency in the measured window, per cent of its samples by ms (0 ms up to its p99.9):"
+                    + inWindow.shares(inWindow.percentile(99.9)));
         }
         double gb = w.bytes / 1e9;
         double serverLoad = w.serverCpu - w.publisherRate * w.seconds;

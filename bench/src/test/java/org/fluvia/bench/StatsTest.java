@@ -79,6 +79,7 @@ class StatsTest {
         }
         assertEquals(50, h.percentile(50));
         assertEquals(99, h.percentile(99));
+        assertEquals(" 0:0.0 1:1.0 2:1.0", h.shares(2));
     }
 
     @Test
