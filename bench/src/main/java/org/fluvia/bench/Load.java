@@ -418,13 +418,13 @@ public final class Load {
         }
         Histogram latency = run.latency();
         if (run.sendTimes() != null) {
-            out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %d  p95 %d  p99 %d"
-                    + "  p99.9 %d  max %d ms  (%d samples, %d frames not matched)%n", latency.percentile(50),
+            out.printf(Locale.ROOT, "latency publish->play (frames sent after each player's first frame): p50 %.1f  p95 %.1f  p99 %.1f"
+                    + "  p99.9 %.1f  max %.1f ms  (%d samples, %d frames not matched)%n", latency.percentile(50),
                     latency.percentile(95), latency.percentile(99), latency.percentile(99.9), latency.percentile(100),
                     latency.count(), unmatched);
             Histogram inWindow = run.windowLatency();
-            out.printf(Locale.ROOT, "latency publish->play in the measured window (all players connected): p50 %d  p95 %d  p99 %d"
-                    + "  p99.9 %d  max %d ms  (%d samples)%n", inWindow.percentile(50), inWindow.percentile(95),
+            out.printf(Locale.ROOT, "latency publish->play in the measured window (all players connected): p50 %.1f  p95 %.1f  p99 %.1f"
+                    + "  p99.9 %.1f  max %.1f ms  (%d samples)%n", inWindow.percentile(50), inWindow.percentile(95),
                     inWindow.percentile(99), inWindow.percentile(99.9), inWindow.percentile(100), inWindow.count());
             out.println("latency in the measured window, per cent of its samples by ms (0 ms up to its p99.9):"
                     + inWindow.shares(inWindow.percentile(99.9)));

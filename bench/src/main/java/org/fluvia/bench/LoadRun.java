@@ -35,10 +35,10 @@ final class LoadRun {
 
     /** A frame sent at {@code sentNanos} arrived at {@code receivedNanos}. */
     void recordLatency(long sentNanos, long receivedNanos) {
-        long millis = (receivedNanos - sentNanos) / 1_000_000;
-        latency.record(millis);
+        long nanos = receivedNanos - sentNanos;
+        latency.recordNanos(nanos);
         if (receivedNanos - windowStart >= 0 && receivedNanos - windowEnd < 0) {
-            windowLatency.record(millis);
+            windowLatency.recordNanos(nanos);
         }
     }
 

@@ -35,7 +35,7 @@ class StatsTest {
         assertEquals(4, c.videoFrames);
         assertEquals(51_000_000L, c.firstKeyNanos);
         assertEquals(1, run.latency().count());
-        assertEquals(12, run.latency().percentile(50));
+        assertEquals(12.0, run.latency().percentile(50));
         assertEquals(1, run.windowLatency().count(), "received in the measured window");
         assertEquals(1, c.regressions);
         assertEquals(1, c.unmatched);
@@ -53,7 +53,7 @@ class StatsTest {
         run.recordLatency(150_000_000L, 200_000_000L); // at its end: out
         assertEquals(4, run.latency().count());
         assertEquals(2, run.windowLatency().count());
-        assertEquals(20, run.windowLatency().percentile(100));
+        assertEquals(20.0, run.windowLatency().percentile(100));
     }
 
     @Test
@@ -75,11 +75,14 @@ class StatsTest {
         assertEquals(-1.0, Percentiles.of(new double[] {-1}, 50));
         Histogram h = new Histogram();
         for (int i = 1; i <= 100; i++) {
-            h.record(i);
+            h.recordNanos(i * 1_000_000L);
         }
-        assertEquals(50, h.percentile(50));
-        assertEquals(99, h.percentile(99));
+        assertEquals(50.0, h.percentile(50));
+        assertEquals(99.0, h.percentile(99));
         assertEquals(" 0:0.0 1:1.0 2:1.0", h.shares(2));
+        Histogram fine = new Histogram();
+        fine.recordNanos(50_749_000L);
+        assertEquals(50.7, fine.percentile(95), "a tenth of a millisecond: 50.7 is not 50");
     }
 
     @Test
