@@ -37,7 +37,8 @@ final class LoadRun {
     void recordLatency(long sentNanos, long receivedNanos) {
         long nanos = receivedNanos - sentNanos;
         latency.recordNanos(nanos);
-        if (receivedNanos - windowStart >= 0 && receivedNanos - windowEnd < 0) {
+        // Plain comparisons, not differences: the "not yet" sentinel (Long.MAX_VALUE) would overflow one.
+        if (receivedNanos >= windowStart && receivedNanos < windowEnd) {
             windowLatency.recordNanos(nanos);
         }
     }
