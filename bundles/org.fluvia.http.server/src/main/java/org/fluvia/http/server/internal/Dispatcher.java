@@ -124,15 +124,14 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
                 }
             }
             current = null;
-            if (files != null && files.serve(exchange, guard.client())) {
+            if (files != null) {
+                files.serve(exchange, guard.client()); // answers later, from the loop
                 return;
             }
             exchange.respondError(HttpResponseStatus.NOT_FOUND, "404 Not Found");
         } catch (Exception | LinkageError e) {
             if (current != null) {
                 LOG.error("{} {} {}: route {} failed", guard.client(), request.method(), request.uri(), current, e);
-            } else if (e instanceof IOException) {
-                LOG.warn("{} {} {}: cannot read the file: {}", guard.client(), request.method(), request.uri(), e.toString());
             } else {
                 LOG.error("{} {} {}: failed", guard.client(), request.method(), request.uri(), e);
             }

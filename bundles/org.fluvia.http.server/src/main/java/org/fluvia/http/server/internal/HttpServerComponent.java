@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.fluvia.http.server.HttpRoute;
 import org.fluvia.transport.EventLoops;
@@ -42,6 +43,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +109,11 @@ public class HttpServerComponent {
     private final AtomicInteger connections = new AtomicInteger();
     private ChannelGroup clients;
     private StaticFiles files;
+    /** Where the static files are looked up (the file system can block; the event loops must not). */
+    private ExecutorService fileLookups;
+    /** Makes {@link #fileLookups}; tests put a slower one in. */
+    java.util.function.Supplier<ExecutorService> newFileLookups =
+            () -> Executors.newFixedThreadPool(2, new DefaultThreadFactory("fluvia-http-files", true));
     private Config config;
 
     @Activate
@@ -121,7 +129,10 @@ public class HttpServerComponent {
         for (String listen : config.listen()) {
             addresses.add(ListenAddress.parse(listen));
         }
-        files = config.dir().isBlank() ? null : new StaticFiles(Path.of(config.dir().trim()));
+        if (!config.dir().isBlank()) {
+            fileLookups = newFileLookups.get();
+            files = new StaticFiles(Path.of(config.dir().trim()), fileLookups);
+        }
         selectRoutes();
         // stayClosed: a connection accepted while we stop is closed, not kept.
         clients = new DefaultChannelGroup("http-" + name, GlobalEventExecutor.INSTANCE, true);
@@ -146,7 +157,15 @@ public class HttpServerComponent {
             }
         } catch (Exception e) {
             closeListeners();
+            stopFileLookups();
             throw e;
+        }
+    }
+
+    private void stopFileLookups() {
+        if (fileLookups != null) {
+            fileLookups.shutdown(); // a lookup still running answers a closed connection: nothing
+            fileLookups = null;
         }
     }
 
@@ -279,6 +298,7 @@ public class HttpServerComponent {
             clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             awaitSocketsReleased(clientLoops);
         }
+        stopFileLookups();
         LOG.info("HTTP {} stopped", name);
     }
 }

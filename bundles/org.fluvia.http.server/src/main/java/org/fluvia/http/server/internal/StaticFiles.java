@@ -26,11 +26,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves the files under one directory: GET and HEAD, single byte ranges, conditional GET, and
  * zero-copy bodies ({@link DefaultFileRegion}) so a big file never sits in memory and a slow client
  * only holds a file handle. Never serves anything whose real path lies outside the directory.
+ *
+ * <p>The file system is asked (real path, open, size, time) on a lookup executor, never on the
+ * event loop: a slow disk would hold up every player on that loop. The answer is written on the loop.
  */
 final class StaticFiles {
 
@@ -56,11 +61,20 @@ final class StaticFiles {
     private static final String DEFAULT_TYPE = "application/octet-stream";
 
     private final Path root;
+    private final Executor lookups;
     private volatile Path realRoot;
 
-    /** @param dir the directory to serve; it may appear only later (an HLS muxer creates it) */
-    StaticFiles(Path dir) {
+    /**
+     * @param dir the directory to serve; it may appear only later (an HLS muxer creates it)
+     * @param lookups where the file system is asked; not an event loop
+     */
+    StaticFiles(Path dir, Executor lookups) {
         this.root = dir.toAbsolutePath().normalize();
+        this.lookups = lookups;
+    }
+
+    /** A file found for a request, open. */
+    private record Found(Path file, FileChannel channel, long size, long modified) {
     }
 
     static String mimeType(String fileName) {
@@ -72,37 +86,101 @@ final class StaticFiles {
     }
 
     /**
-     * Answers the request if {@code exchange.path()} names a file under the directory.
-     *
-     * @return false when there is no such file (the caller answers 404)
+     * Answers a request no route took, on the event loop: the file, 404 when there is no such file under
+     * the directory, 405 for a file and a method other than GET and HEAD. Looks the file up on the lookup
+     * executor and answers when it has; the exchange's request is kept until then.
      */
-    boolean serve(Exchange exchange, String client) throws IOException {
-        Path file = resolve(exchange.path(), client);
-        if (file == null) {
-            return false;
+    void serve(Exchange exchange, String client) {
+        exchange.request().retain();
+        try {
+            lookups.execute(() -> lookUp(exchange, client));
+        } catch (RejectedExecutionException stopping) {
+            exchange.request().release();
+            exchange.respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service Unavailable");
         }
+    }
+
+    /** On the lookup executor: finds and opens the file, then answers on the connection's loop. */
+    private void lookUp(Exchange exchange, String client) {
+        Found found = null;
+        Exception failure = null;
+        try {
+            found = find(exchange.path(), client);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        Found f = found;
+        Exception e = failure;
+        try {
+            exchange.ctx().executor().execute(() -> answer(exchange, client, f, e));
+        } catch (RejectedExecutionException stopping) { // the connection's loop is gone
+            closeQuietly(f);
+            exchange.request().release();
+        }
+    }
+
+    /** On the loop: writes what the lookup found; releases the request. */
+    private void answer(Exchange exchange, String client, Found found, Exception failure) {
+        boolean handedOver = false;
         HttpMethod method = exchange.request().method();
-        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            HttpHeaders allow = new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
-            exchange.respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                    io.netty.buffer.ByteBufUtil.writeUtf8(exchange.ctx().alloc(), "405 Method Not Allowed\n"), allow);
-            return true;
+        try {
+            if (!exchange.ctx().channel().isActive()) {
+                return;
+            }
+            if (failure instanceof IOException) {
+                LOG.warn("{} {} {}: cannot read the file: {}", client, method, exchange.request().uri(), failure.toString());
+                exchange.respondError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error");
+            } else if (failure != null) {
+                LOG.error("{} {} {}: file lookup failed", client, method, exchange.request().uri(), failure);
+                exchange.respondError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error");
+            } else if (found == null) {
+                exchange.respondError(HttpResponseStatus.NOT_FOUND, "404 Not Found");
+            } else if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+                HttpHeaders allow = new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+                exchange.respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                        io.netty.buffer.ByteBufUtil.writeUtf8(exchange.ctx().alloc(), "405 Method Not Allowed\n"), allow);
+            } else {
+                handedOver = send(exchange, found);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{} {} {}: failed", client, exchange.request().method(), exchange.request().uri(), e);
+            exchange.ctx().close();
+        } finally {
+            if (!handedOver) {
+                closeQuietly(found);
+            }
+            exchange.request().release();
+        }
+    }
+
+    /** The file for {@code path}, open, or null when there is none under the directory. */
+    private Found find(String path, String client) throws IOException {
+        Path file = resolve(path, client);
+        if (file == null) {
+            return null;
         }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            return false; // deleted since resolve (an HLS segment leaving the window)
+            return null; // deleted since resolve (an HLS segment leaving the window)
         }
-        boolean handedOver = false;
         try {
-            handedOver = send(exchange, file, channel);
-        } finally {
-            if (!handedOver) {
-                channel.close();
+            return new Found(file, channel, channel.size(), Files.getLastModifiedTime(file).toMillis());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Found found) {
+        if (found != null) {
+            try {
+                found.channel().close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", found.file(), e.toString());
             }
         }
-        return true;
     }
 
     /** The real path of the file to serve, or null when there is none under the directory. */
@@ -145,10 +223,10 @@ final class StaticFiles {
         return r;
     }
 
-    /** Writes the response; returns true when {@code channel} was handed to a file region (which closes it). */
-    private boolean send(Exchange exchange, Path file, FileChannel channel) throws IOException {
-        long size = channel.size();
-        long modified = Files.getLastModifiedTime(file).toMillis();
+    /** On the loop: writes the response; returns true when the file was handed to a file region (which closes it). */
+    private boolean send(Exchange exchange, Found found) {
+        long size = found.size();
+        long modified = found.modified();
         String lastModified = DateFormatter.format(new Date(modified));
         HttpHeaders request = exchange.request().headers();
         ChannelHandlerContext ctx = exchange.ctx();
@@ -156,7 +234,7 @@ final class StaticFiles {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set(HttpHeaderNames.LAST_MODIFIED, lastModified)
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
-        String name = file.getFileName().toString();
+        String name = found.file().getFileName().toString();
         if (name.endsWith(".m3u8")) {
             // The playlist changes every segment; players must always fetch the current one.
             headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
@@ -200,7 +278,7 @@ final class StaticFiles {
         ctx.write(response);
         boolean handedOver = false;
         if (!exchange.isHead() && length > 0) {
-            ctx.write(new DefaultFileRegion(channel, start, length));
+            ctx.write(new DefaultFileRegion(found.channel(), start, length));
             handedOver = true;
         }
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);

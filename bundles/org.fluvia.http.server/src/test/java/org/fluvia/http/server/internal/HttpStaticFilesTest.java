@@ -19,6 +19,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HttpStaticFilesTest {
@@ -43,6 +44,66 @@ class HttpStaticFilesTest {
         Files.createDirectories(p.getParent());
         Files.write(p, data);
         return data;
+    }
+
+    @Test
+    void aFileLookupThatTakesLongDoesNotHoldUpAnotherClientOnTheSameEventLoop() throws Exception {
+        byte[] data = file("live/slow.ts", 1000);
+        java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newSingleThreadExecutor();
+        lookups.execute(() -> { // a disk that does not answer yet: lookups queue behind this
+            try {
+                disk.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Map<String, Object> cfg = Map.of("dir", dir.toString());
+        try (TestServer s = new TestServer(cfg, Map.of("io__threads", 1), server -> server.newFileLookups = () -> lookups);
+             RawClient slow = s.client(); RawClient other = s.client()) {
+            s.addRoute(ex -> {
+                if (!ex.path().equals("/hello")) {
+                    return false;
+                }
+                ex.respond(io.netty.handler.codec.http.HttpResponseStatus.OK, "text/plain",
+                        io.netty.buffer.Unpooled.copiedBuffer("hi", StandardCharsets.UTF_8), null);
+                return true;
+            });
+            slow.send("GET /live/slow.ts HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            RawClient.Response hello = other.get("/hello"); // the one event loop is free meanwhile
+            assertEquals(200, hello.status());
+            assertEquals("hi", hello.text());
+            slow.socket().setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, () -> slow.read(false), "no answer before the disk's");
+            disk.countDown();
+            slow.socket().setSoTimeout(5000);
+            RawClient.Response r = slow.read(false);
+            assertEquals(200, r.status());
+            assertArrayEquals(data, r.body());
+        } finally {
+            disk.countDown();
+        }
+    }
+
+    @Test
+    void pipelinedFileRequestsAreAnsweredInOrderAndOtherMethodsGet405ForAFileAnd404Elsewhere() throws Exception {
+        byte[] a = file("live/a.ts", 3000);
+        byte[] b = file("live/b.ts", 5000);
+        try (TestServer s = server(); RawClient c = s.client()) {
+            c.send("GET /live/a.ts HTTP/1.1\r\nHost: h\r\n\r\nGET /live/b.ts HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "GET /live/none.ts HTTP/1.1\r\nHost: h\r\n\r\n");
+            RawClient.Response first = c.read(false);
+            RawClient.Response second = c.read(false);
+            RawClient.Response third = c.read(false);
+            assertArrayEquals(a, first.body());
+            assertArrayEquals(b, second.body());
+            assertEquals(404, third.status());
+            RawClient.Response post = c.request("POST", "/live/a.ts", "Content-Length: 0");
+            assertEquals(405, post.status());
+            assertEquals("GET, HEAD, OPTIONS", post.header("allow"));
+            assertEquals(404, c.request("POST", "/live/none.ts", "Content-Length: 0").status());
+            assertArrayEquals(a, c.get("/live/a.ts").body(), "the connection serves on");
+        }
     }
 
     @Test

@@ -26,9 +26,16 @@ final class TestServer implements AutoCloseable {
     final int port;
 
     TestServer(Map<String, Object> serverConfig) throws Exception {
+        this(serverConfig, Map.of(), s -> { });
+    }
+
+    /** With the event loops' config, and a last word on the server before it starts. */
+    TestServer(Map<String, Object> serverConfig, Map<String, Object> loopConfig,
+               java.util.function.Consumer<HttpServerComponent> beforeStart) throws Exception {
         port = Ports.freePort();
-        Components.call(loops, "activate", Components.config(NettyEventLoops.Config.class, Map.of()));
+        Components.call(loops, "activate", Components.config(NettyEventLoops.Config.class, loopConfig));
         server.loops = loops;
+        beforeStart.accept(server);
         Map<String, Object> cfg = new HashMap<>(serverConfig);
         cfg.putIfAbsent("listen", new String[]{"127.0.0.1:" + port});
         try {
