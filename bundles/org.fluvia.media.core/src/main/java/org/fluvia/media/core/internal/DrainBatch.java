@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * batches a video frame ticks; a tick drains the members that wait and have something to read.
  *
  * <p>Without video (or in a gap) a batch ticks on a timer, set when a message comes: a window after
- * the last tick for a stream without video, two windows after it while video comes.
+ * the last tick for a stream without video, two video periods ({@link DrainGroup#videoPeriodNanos()})
+ * after it while video comes.
  *
  * <p>A tick drains the members {@value #SLICE} at a time and lets the loop do its I/O between slices:
  * with a thousand players on a loop a tick takes 10-20 ms, and a publisher on the same loop must not
@@ -41,8 +42,7 @@ final class DrainBatch {
     private final AtomicBoolean timerSet = new AtomicBoolean();
     /** When the last tick started: written on the loop, read by the source's thread. */
     private volatile long lastTickNanos;
-    private final Runnable tick = () -> tick(true);
-    private final Runnable idleTick = () -> tick(false);
+    private final Runnable tick = () -> tick(false);
     private final Runnable timer = this::onTimer;
 
     DrainBatch(ScheduledExecutorService loop, long windowNanos, DrainGroup group) {
@@ -66,9 +66,9 @@ final class DrainBatch {
         }
     }
 
-    /** Whether a video frame arriving now should tick: members and the last tick a window old. */
-    boolean dueForVideo(long now) {
-        return now - lastTickNanos >= windowNanos && hasMembers && !tickQueued.get();
+    /** Whether a video frame arriving now should tick: members and the last tick at least {@code age} old. */
+    boolean dueForVideo(long now, long age) {
+        return now - lastTickNanos >= age && hasMembers && !tickQueued.get();
     }
 
     long lastTickNanos() {
@@ -76,13 +76,18 @@ final class DrainBatch {
     }
 
     /**
-     * The source's thread: tick now, on the loop. A tick for the first frame after a gap does not count
-     * as this batch's turn ({@code inTurn} false): every batch has one, and the turns start after it.
+     * The source's thread: tick now, on the loop. A video tick counts from when its frame came, not from
+     * when the loop gets to it, so a busy loop does not make the next frame look early. A tick for the
+     * first frame after a gap does not count as this batch's turn ({@code inTurn} false): every batch
+     * has one, and the turns start after it.
      */
-    void tickForVideo(boolean inTurn) {
+    void tickForVideo(long now, boolean inTurn) {
+        if (inTurn) {
+            lastTickNanos = now;
+        }
         if (tickQueued.compareAndSet(false, true)) {
             try {
-                loop.execute(inTurn ? tick : idleTick);
+                loop.execute(tick);
             } catch (RejectedExecutionException stopping) {
                 tickQueued.set(false); // the loop is shutting down with its channels
             }
@@ -91,15 +96,15 @@ final class DrainBatch {
 
     /** Whether video came lately: then ticks follow it, and the timer only covers a gap. */
     private boolean videoComes(long now) {
-        return now - group.lastVideoNanos() < 2 * windowNanos;
+        return now - group.lastVideoNanos() < 2 * group.videoPeriodNanos();
     }
 
     /**
-     * The timer: two windows after the last tick while video comes (the next frame normally ticks
-     * first, and at least a window from now), a window after the last tick for a stream without video.
+     * The timer: while video comes, two video periods after the last frame (the next frame normally
+     * ticks first), at least a window from now; a window after the last tick for a stream without video.
      */
     private void setTimer(long now) {
-        long delay = videoComes(now) ? Math.max(lastTickNanos + 2 * windowNanos - now, windowNanos)
+        long delay = videoComes(now) ? Math.max(group.lastVideoNanos() + 2 * group.videoPeriodNanos() - now, windowNanos)
                 : Math.max(lastTickNanos + windowNanos - now, 0);
         try {
             loop.schedule(timer, delay, TimeUnit.NANOSECONDS);
@@ -108,11 +113,11 @@ final class DrainBatch {
         }
     }
 
-    /** On the loop. A video frame may have ticked since the timer was set: then it waits again. */
+    /** On the loop. Video may have come since the timer was set: then it waits again. */
     private void onTimer() {
         timerSet.set(false);
         long now = System.nanoTime();
-        if (videoComes(now) && now - (lastTickNanos + 2 * windowNanos) < 0) {
+        if (videoComes(now)) {
             if (timerSet.compareAndSet(false, true)) {
                 setTimer(now);
             }
@@ -122,9 +127,9 @@ final class DrainBatch {
     }
 
     /** On the loop: the members that wait and have something go out; closed ones leave. */
-    private void tick(boolean inTurn) {
+    private void tick(boolean onTimer) {
         tickQueued.set(false);
-        if (inTurn) {
+        if (onTimer) {
             lastTickNanos = System.nanoTime();
         }
         members.removeIf(HubSubscription::isClosed);

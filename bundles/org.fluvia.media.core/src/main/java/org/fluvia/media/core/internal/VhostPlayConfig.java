@@ -40,8 +40,9 @@ public class VhostPlayConfig {
         int gop__cache__max__frames() default 2500;
 
         @AttributeDefinition(name = "mw_latency", description = "Write batching window in ms (SRS mw_latency): what is queued for a "
-                + "player goes out in one write at most this often, when a video frame arrives, the stream's players taking turns "
-                + "frame by frame (at 24-30 fps: every other frame); a stream without video goes out every window. Larger saves CPU, adds latency; 0 writes at once.")
+                + "player goes out in one write at most this often, when a video frame arrives: every frame when frames come a window "
+                + "or more apart (default 30: up to 30 fps), else the stream's players take turns frame by frame; a stream without "
+                + "video goes out every window. Larger saves CPU, adds latency (50: every other frame at 25 fps); 0 writes at once.")
         int mw__latency() default VhostSettings.DEFAULT_MW_LATENCY_MS;
     }
 

@@ -4,11 +4,11 @@ package org.fluvia.media.core.internal;
 record VhostSettings(String vhost, boolean gopCache, int queueLengthMs, TimeJitter timeJitter, int gopCacheMaxFrames, int mwLatencyMs) {
 
     /**
-     * Default write batching window: a player gets at most one write per window, at a video frame, the
-     * stream's players on a loop taking turns frame by frame (DrainGroup). At 24-30 fps: one write per
-     * two frames, the frames waiting 0 or one interval (docs/BENCHMARKS.md).
+     * Default write batching window: a player gets at most one write per window, at a video frame
+     * (DrainGroup). At up to 30 fps that is a write per frame, the audio riding with the video; at 50-60
+     * fps a write per two frames, the stream's players on a loop taking turns (docs/BENCHMARKS.md).
      */
-    static final int DEFAULT_MW_LATENCY_MS = 50;
+    static final int DEFAULT_MW_LATENCY_MS = 30;
 
     static final VhostSettings DEFAULTS = new VhostSettings("__defaultVhost__", true, 10_000, TimeJitter.FULL, 2500, DEFAULT_MW_LATENCY_MS);
 }

@@ -540,7 +540,7 @@ class StreamHubTest {
             p.publish(video(80, false)); // a window has not passed since that tick: it waits
             Thread.sleep(300);
             assertFalse(arrived.containsKey(80), "a frame within the window waits for the next tick");
-            awaitArrival(arrived, 80); // the timer covers a gap in the video, two windows after the tick
+            awaitArrival(arrived, 80); // the timer covers a gap in the video, two windows after the last frame
             s.close();
             p.close();
         } finally {
@@ -575,7 +575,42 @@ class StreamHubTest {
             assertTrue(second.containsKey(40), "it got the frame it waited for");
             Thread.sleep(300);
             assertFalse(first.containsKey(80), "the first reader's batch ticked less than a window ago");
-            awaitArrival(first, 80); // its timer, two windows after its tick
+            awaitArrival(first, 80); // its timer, two windows after the last frame
+            subs.forEach(Subscription::close);
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
+    void framesThatComeAWindowApartGoToEveryReaderAsTheyCome() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        useVhost(config(true, 10, "off", 300)); // frames 400 ms apart: slower than the window, no gap (800 ms)
+        try {
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
+            List<Subscription> subs = new ArrayList<>();
+            for (int i = 0; i < DrainGroup.BATCHES; i++) {
+                java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
+                arrived.add(got);
+                subs.add(hub.subscribe(KEY, onLoop(loop, () -> { }, m -> got.put(m.timestamp(), System.nanoTime()))));
+            }
+            p.publish(video(0, true));
+            for (java.util.Map<Integer, Long> got : arrived) {
+                awaitArrival(got, 0);
+            }
+            for (int ts = 40; ts <= 200; ts += 40) {
+                Thread.sleep(400);
+                long sent = System.nanoTime();
+                p.publish(video(ts, false));
+                for (java.util.Map<Integer, Long> got : arrived) {
+                    awaitArrival(got, ts);
+                    long waitedMs = (got.get(ts) - sent) / 1_000_000;
+                    // Taking turns, the other batch would get it with the next frame (400 ms) or its timer (600 ms).
+                    assertTrue(waitedMs < 300, "frame " + ts + " went to every reader at once, not in turns: " + waitedMs + " ms");
+                }
+            }
             subs.forEach(Subscription::close);
             p.close();
         } finally {
