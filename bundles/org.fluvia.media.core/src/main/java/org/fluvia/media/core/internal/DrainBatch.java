@@ -40,7 +40,7 @@ final class DrainBatch {
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     /** The fallback timer is set. */
     private final AtomicBoolean timerSet = new AtomicBoolean();
-    /** When the last tick started: written on the loop, read by the source's thread. */
+    /** When the last tick was due: its video frame's arrival (source's thread) or the timer's run (loop). */
     private volatile long lastTickNanos;
     private final Runnable tick = () -> tick(false);
     private final Runnable timer = this::onTimer;
