@@ -554,13 +554,8 @@ class StreamHubTest {
         useVhost(config(true, 10, "off", 1000));
         try {
             Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
-            List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
             List<Subscription> subs = new ArrayList<>();
-            for (int i = 0; i < DrainGroup.BATCHES; i++) {
-                java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
-                arrived.add(got);
-                subs.add(hub.subscribe(KEY, onLoop(loop, () -> { }, m -> got.put(m.timestamp(), System.nanoTime()))));
-            }
+            List<java.util.Map<Integer, Long>> arrived = readerPerBatch(loop, subs);
             java.util.Map<Integer, Long> first = arrived.get(0);
             java.util.Map<Integer, Long> second = arrived.get(1);
             p.publish(video(0, true)); // both idle: out at once
@@ -589,13 +584,8 @@ class StreamHubTest {
         useVhost(config(true, 10, "off", 300)); // frames 400 ms apart: slower than the window, no gap (800 ms)
         try {
             Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
-            List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
             List<Subscription> subs = new ArrayList<>();
-            for (int i = 0; i < DrainGroup.BATCHES; i++) {
-                java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
-                arrived.add(got);
-                subs.add(hub.subscribe(KEY, onLoop(loop, () -> { }, m -> got.put(m.timestamp(), System.nanoTime()))));
-            }
+            List<java.util.Map<Integer, Long>> arrived = readerPerBatch(loop, subs);
             p.publish(video(0, true));
             for (java.util.Map<Integer, Long> got : arrived) {
                 awaitArrival(got, 0);
@@ -616,6 +606,17 @@ class StreamHubTest {
         } finally {
             loop.shutdownNow();
         }
+    }
+
+    /** One reader per batch (they are dealt round-robin), each noting when each message came; returns what each noted. */
+    private List<java.util.Map<Integer, Long>> readerPerBatch(Executor loop, List<Subscription> subs) {
+        List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();
+        for (int i = 0; i < DrainGroup.BATCHES; i++) {
+            java.util.Map<Integer, Long> got = new java.util.concurrent.ConcurrentHashMap<>();
+            arrived.add(got);
+            subs.add(hub.subscribe(KEY, onLoop(loop, () -> { }, m -> got.put(m.timestamp(), System.nanoTime()))));
+        }
+        return arrived;
     }
 
     /** A reader on {@code loop} that counts its drains and sees each message before releasing it. */
