@@ -143,7 +143,7 @@ final class StaticFiles {
                 handedOver = send(exchange, found);
             }
         } catch (RuntimeException e) {
-            LOG.error("{} {} {}: failed", client, exchange.request().method(), exchange.request().uri(), e);
+            LOG.error("{} {} {}: failed", client, method, exchange.request().uri(), e);
             exchange.ctx().close();
         } finally {
             if (!handedOver) {

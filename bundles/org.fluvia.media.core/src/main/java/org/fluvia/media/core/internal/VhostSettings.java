@@ -4,7 +4,7 @@ package org.fluvia.media.core.internal;
 record VhostSettings(String vhost, boolean gopCache, int queueLengthMs, TimeJitter timeJitter, int gopCacheMaxFrames, int mwLatencyMs) {
 
     /**
-     * Default write batching window: a player gets at most one write per window, at a video frame
+     * Default write batching window: a player gets about one write per window at most, at a video frame
      * (DrainGroup). At up to 30 fps that is a write per frame, the audio riding with the video; at 50-60
      * fps a write per two frames, the stream's players on a loop taking turns (docs/BENCHMARKS.md).
      */
