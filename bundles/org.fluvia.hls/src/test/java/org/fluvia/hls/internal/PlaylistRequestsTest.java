@@ -88,6 +88,17 @@ class PlaylistRequestsTest {
         }
 
         @Override
+        public boolean isChunkedStream() {
+            return false;
+        }
+
+        @Override
+        public void writeFramedChunks(List<io.netty.buffer.ByteBuf> chunks) {
+            chunks.forEach(io.netty.buffer.ByteBuf::release);
+            throw new UnsupportedOperationException("playlists are complete responses");
+        }
+
+        @Override
         public void startStream(io.netty.handler.codec.http.HttpResponse head) {
             throw new UnsupportedOperationException("playlists are complete responses");
         }

@@ -1,6 +1,7 @@
 package org.fluvia.http.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -75,6 +76,49 @@ public interface HttpExchange {
      * event loop.
      */
     void writeChunk(List<ByteBuf> parts);
+
+    /**
+     * Whether {@link #startStream} made the body chunked (an HTTP/1.1 request): then
+     * {@link #writeFramedChunks} may be used. False before it and for an HTTP/1.0 stream.
+     *
+     * @since 2.2
+     */
+    boolean isChunkedStream();
+
+    /**
+     * As {@link #writeChunk}, for parts that are each a whole HTTP chunk already (size line, data, CRLF;
+     * see {@link #frameChunk}), such as one encoding that many responses share: written as they are,
+     * with no framing of this write's own, so a write costs what it would without chunks. Only after
+     * {@link #startStream} made the body chunked. Takes ownership of every part; on the event loop.
+     *
+     * @since 2.2
+     */
+    void writeFramedChunks(List<ByteBuf> chunks);
+
+    /**
+     * {@code data} framed as one HTTP chunk (its size in hex, CRLF, the data, CRLF) in a new buffer for
+     * {@link #writeFramedChunks}; {@code data} is released. {@code data} must not be empty: an empty
+     * chunk ends a body.
+     *
+     * @since 2.2
+     */
+    static ByteBuf frameChunk(ByteBufAllocator alloc, ByteBuf data) {
+        try {
+            int size = data.readableBytes();
+            if (size == 0) {
+                throw new IllegalArgumentException("an empty chunk would end the body");
+            }
+            String hex = Integer.toHexString(size);
+            ByteBuf chunk = alloc.directBuffer(hex.length() + 4 + size);
+            chunk.writeCharSequence(hex, java.nio.charset.StandardCharsets.US_ASCII);
+            chunk.writeShort(0x0d0a);
+            chunk.writeBytes(data, data.readerIndex(), size);
+            chunk.writeShort(0x0d0a);
+            return chunk;
+        } finally {
+            data.release();
+        }
+    }
 
     /**
      * Ends a response begun with {@link #startStream}: the last chunk (or nothing, when the body ends

@@ -30,17 +30,28 @@ import java.util.function.Consumer;
 
 /**
  * One HTTP-FLV response: the FLV header, then every message of the stream as an FLV tag encoded
- * once for all players, a drain's tags going out as one HTTP chunk in one gathering write. Ends when the stream is
- * unpublished or the client leaves.
+ * once for all players (for HTTP/1.1, each tag framed as its own HTTP chunk), a drain's tags going out
+ * in one gathering write. Ends when the stream is unpublished or the client leaves.
  */
 final class FlvPlayer implements StreamReader, Client {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlvPlayer.class);
-    /** The key under which a message caches its FLV tag form, shared by all HTTP-FLV players. */
+    /** The key under which a message caches its FLV tag form, shared by all HTTP/1.0 HTTP-FLV players. */
     private static final Object FLV_TAG = new Object() {
         @Override
         public String toString() {
             return "flv-tag";
+        }
+    };
+    /**
+     * The key under which a message caches its FLV tag as a whole HTTP chunk (size line, tag, CRLF),
+     * shared by all HTTP/1.1 players: a write then carries no framing of its own (a size line per write
+     * was most of what HTTP-FLV cost over RTMP once a player got a write per frame).
+     */
+    private static final Object FLV_CHUNK = new Object() {
+        @Override
+        public String toString() {
+            return "flv-tag-chunk";
         }
     };
 
@@ -49,6 +60,9 @@ final class FlvPlayer implements StreamReader, Client {
     private final ChannelHandlerContext ctx;
     /** Made once per player, not per message. */
     private final java.util.function.Function<MediaMessage, ByteBuf> encodeTag;
+    private final java.util.function.Function<MediaMessage, ByteBuf> encodeChunk;
+    /** The response is chunked and the tags go out as shared, framed chunks. */
+    private boolean framed;
     private final Channel channel;
     private final int waitMs;
     private final Consumer<FlvPlayer> onEnd;
@@ -68,6 +82,7 @@ final class FlvPlayer implements StreamReader, Client {
         this.exchange = exchange;
         this.ctx = exchange.ctx();
         this.encodeTag = msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload());
+        this.encodeChunk = msg -> HttpExchange.frameChunk(ctx.alloc(), encodeTag.apply(msg));
         this.channel = ctx.channel();
         this.waitMs = waitMs;
         this.onEnd = onEnd;
@@ -142,12 +157,14 @@ final class FlvPlayer implements StreamReader, Client {
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         exchange.startStream(response);
-        batch.add(FlvTags.header(ctx.alloc(), true, true));
+        framed = exchange.isChunkedStream();
+        ByteBuf header = FlvTags.header(ctx.alloc(), true, true);
+        batch.add(framed ? HttpExchange.frameChunk(ctx.alloc(), header) : header);
         headersSent = true;
         LOG.info("[{} http-flv {}] playing", key, channel.remoteAddress());
     }
 
-    /** A drain's tags, handed to {@link HttpExchange#writeChunk} and reused: the loop allocates no holder. */
+    /** A drain's tags, handed to the exchange's write and reused: the loop allocates no holder. */
     private final ArrayList<ByteBuf> batch = new ArrayList<>();
 
     /** A drain is running: a flush inside it can make the channel writable and call drain again. */
@@ -185,7 +202,7 @@ final class FlvPlayer implements StreamReader, Client {
                     if (!headersSent) {
                         sendHeaders();
                     }
-                    ByteBuf tag = m.encodedDuplicate(FLV_TAG, encodeTag);
+                    ByteBuf tag = framed ? m.encodedDuplicate(FLV_CHUNK, encodeChunk) : m.encodedDuplicate(FLV_TAG, encodeTag);
                     bytesOut += tag.readableBytes();
                     batch.add(tag);
                 } finally {
@@ -194,7 +211,11 @@ final class FlvPlayer implements StreamReader, Client {
             }
             if (!batch.isEmpty()) {
                 try {
-                    exchange.writeChunk(batch); // one gathering write, framing included
+                    if (framed) {
+                        exchange.writeFramedChunks(batch); // one gathering write of shared chunks
+                    } else {
+                        exchange.writeChunk(batch); // one gathering write, framing included
+                    }
                 } finally {
                     batch.clear(); // the exchange took the tags
                 }

@@ -46,6 +46,15 @@ class FlvPlayerTest {
      */
     @Test
     void aWritabilityEventFiredInsideWriteChunkDoesNotWriteAPartTwice() throws Exception {
+        writabilityEventInsideAWrite(false);
+    }
+
+    @Test
+    void aWritabilityEventFiredInsideAWriteOfFramedChunksDoesNotWriteAPartTwice() throws Exception {
+        writabilityEventInsideAWrite(true); // an HTTP/1.1 response: the tags go out as shared, framed chunks
+    }
+
+    private void writabilityEventInsideAWrite(boolean chunked) throws Exception {
         StreamHub hub = new StreamHub();
         VhostPlayConfig vhost = new VhostPlayConfig();
         Components.activate(vhost, Map.of());
@@ -56,7 +65,7 @@ class FlvPlayerTest {
         Map<ByteBuf, Boolean> seen = new IdentityHashMap<>();
         List<String> problems = new ArrayList<>();
         int[] chunks = {0};
-        HttpExchange exchange = new FakeExchange(ctx) {
+        HttpExchange exchange = new FakeExchange(ctx, chunked) {
             @Override
             public void writeChunk(List<ByteBuf> parts) {
                 chunks[0]++;
@@ -92,13 +101,24 @@ class FlvPlayerTest {
         Components.call(hub, "deactivate");
     }
 
-    /** The parts of an exchange that a streaming route uses besides writeChunk. */
+    /** The parts of an exchange that a streaming route uses besides writeChunk (which framed chunks go to as well). */
     private abstract static class FakeExchange implements HttpExchange {
         private final ChannelHandlerContext ctx;
         private final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/live/cam.flv");
 
-        FakeExchange(ChannelHandlerContext ctx) {
+        private final boolean chunked;
+
+        FakeExchange(ChannelHandlerContext ctx, boolean chunked) {
             this.ctx = ctx;
+            this.chunked = chunked;
+        }
+
+        public boolean isChunkedStream() { return chunked; }
+        public void writeFramedChunks(List<ByteBuf> chunks) {
+            if (!chunked) {
+                throw new IllegalStateException("framed chunks on an unchunked stream");
+            }
+            writeChunk(chunks); // the subclass records the parts either way
         }
 
         public ChannelHandlerContext ctx() { return ctx; }

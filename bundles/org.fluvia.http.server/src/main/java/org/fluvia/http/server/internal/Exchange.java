@@ -175,7 +175,28 @@ final class Exchange implements HttpExchange {
     }
 
     @Override
+    public boolean isChunkedStream() {
+        return framing == Framing.CHUNKS_CRLF_DEFERRED;
+    }
+
+    @Override
     public void writeChunk(List<ByteBuf> parts) {
+        write(parts, true);
+    }
+
+    @Override
+    public void writeFramedChunks(List<ByteBuf> chunks) {
+        if (!isChunkedStream()) {
+            for (int i = 0, n = chunks.size(); i < n; i++) {
+                chunks.get(i).release();
+            }
+            throw new IllegalStateException("framed chunks need a chunked stream (startStream on HTTP/1.1)");
+        }
+        write(chunks, false);
+    }
+
+    /** Writes {@code parts} below the codec and flushes: framed here as one chunk, or ({@code frame} false) framed already. */
+    private void write(List<ByteBuf> parts, boolean frame) {
         int size = 0;
         for (int i = 0, n = parts.size(); i < n; i++) {
             size += parts.get(i).readableBytes();
@@ -205,16 +226,18 @@ final class Exchange implements HttpExchange {
             idle.resetWriteTimeout();
         }
         // From the codec's context, so the chunk passes only the handlers below it (TLS when there is one).
-        if (framing != Framing.NONE) {
+        if (frame && framing != Framing.NONE) {
             codec.write(sizeLine(size), codec.voidPromise());
+        } else if (!frame && crlfOwed) {
+            codec.write(slice(CRLF_BYTES, 2), codec.voidPromise()); // the chunk before was framed here
         }
         for (int i = 0, n = parts.size(); i < n; i++) {
             codec.write(parts.get(i), codec.voidPromise());
         }
-        if (framing == Framing.CHUNKS_WITH_CRLF) {
+        if (frame && framing == Framing.CHUNKS_WITH_CRLF) {
             codec.write(slice(CRLF_BYTES, 2), codec.voidPromise());
         }
-        crlfOwed = framing == Framing.CHUNKS_CRLF_DEFERRED;
+        crlfOwed = frame && framing == Framing.CHUNKS_CRLF_DEFERRED;
         codec.flush();
         if (idle != null) {
             pendingAfterLastWrite = pendingBytes(ch);

@@ -257,6 +257,70 @@ class HttpRoutesTest {
         }
     }
 
+    /** Each part framed as a whole chunk, as a shared encoding would be. */
+    private static List<ByteBuf> framedChunksOf(HttpExchange ex, String... parts) {
+        List<ByteBuf> chunks = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            chunks.add(HttpExchange.frameChunk(ex.ctx().alloc(), ByteBufUtil.writeAscii(ex.ctx().alloc(), part)));
+        }
+        return chunks;
+    }
+
+    @Test
+    void framedChunksGoOutAsTheyAreBetweenChunksTheServerFrames() throws Exception {
+        String big = "y".repeat(5000);
+        AtomicReference<Boolean> chunked = new AtomicReference<>();
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                if (!ex.path().endsWith(".flv")) {
+                    return false;
+                }
+                startFlv(ex);
+                chunked.set(ex.isChunkedStream());
+                ex.ctx().executor().execute(() -> {
+                    ex.writeChunk(chunkOf(ex, "FLV")); // its CRLF is owed: it goes out before the framed chunks
+                    ex.writeFramedChunks(framedChunksOf(ex, "ab", big));
+                    ex.writeFramedChunks(framedChunksOf(ex, "cd"));
+                    ex.writeChunk(chunkOf(ex, "!")); // a size line with no CRLF in front: none is owed
+                    ex.endStream();
+                });
+                return true;
+            });
+            s.addRoute(textRoute("/next", "next"), -1, null);
+            c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+            RawClient.Response flv = c.read(false); // strict about every chunk's size line and CRLF
+            assertEquals("chunked", flv.header("transfer-encoding"));
+            assertEquals("FLVab" + big + "cd!", flv.text());
+            assertEquals("next /next", c.read(false).text(), "the response ended where it should");
+        }
+        assertEquals(Boolean.TRUE, chunked.get());
+    }
+
+    @Test
+    void framedChunksAreRefusedOnAnHttp10StreamAndReleased() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
+            s.addRoute(ex -> {
+                startFlv(ex);
+                ex.ctx().executor().execute(() -> {
+                    List<ByteBuf> chunks = framedChunksOf(ex, "ab");
+                    try {
+                        ex.writeFramedChunks(chunks);
+                        outcome.set("written");
+                    } catch (IllegalStateException e) {
+                        outcome.set(ex.isChunkedStream() + " " + chunks.get(0).refCnt());
+                    }
+                    ex.writeChunk(chunkOf(ex, "FLVcd"));
+                    ex.endStream().addListener(ChannelFutureListener.CLOSE);
+                });
+                return true;
+            });
+            c.send("GET /live/a.flv HTTP/1.0\r\nHost: h\r\n\r\n");
+            assertEquals("FLVcd", c.read(false).text(), "no chunk framing in an HTTP/1.0 body");
+        }
+        assertEquals("false 0", outcome.get(), "refused, not a chunked stream, and the chunk released");
+    }
+
     @Test
     void aStartedStreamToAnHttp10ClientIsUnframedAndEndsWithTheConnection() throws Exception {
         try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
