@@ -46,7 +46,7 @@ final class FlvPlayer implements StreamReader, Client {
     /**
      * The key under which a message caches its FLV tag as a whole HTTP chunk (size line, tag, CRLF),
      * shared by all HTTP/1.1 players: a write then carries no framing of its own (a size line per write
-     * was most of what HTTP-FLV cost over RTMP once a player got a write per frame).
+     * was about half of what HTTP-FLV's drain cost over RTMP's once a player got a write per frame).
      */
     private static final Object FLV_CHUNK = new Object() {
         @Override
