@@ -233,6 +233,23 @@ class HttpRoutesTest {
     @Test
     void aStartedStreamIsChunkedForHttp11WithEachCrlfSentBeforeTheNextSizeLineOrTheEnd() throws Exception {
         String big = "x".repeat(300);
+        RawClient.Response flv = streamThenNext(ex -> {
+            ex.writeChunk(chunkOf(ex, "FLV", "ab"));
+            ex.writeChunk(chunkOf(ex));
+            ex.writeChunk(chunkOf(ex, big, "!"));
+        });
+        assertEquals("chunked", flv.header("transfer-encoding"));
+        assertEquals("FLVab" + big + "!", flv.text());
+        assertEquals("*", flv.header("access-control-allow-origin"));
+    }
+
+    /**
+     * An HTTP/1.1 client asks for /live/a.flv and then /next on the same connection; the FLV route
+     * starts a stream, runs {@code writes} on the loop and ends it. Returns the FLV response, read
+     * strictly (every chunk's size line and CRLF), after checking that /next was answered after it:
+     * the stream ended where it should.
+     */
+    private static RawClient.Response streamThenNext(java.util.function.Consumer<HttpExchange> writes) throws Exception {
         try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
             s.addRoute(ex -> {
                 if (!ex.path().endsWith(".flv")) {
@@ -240,20 +257,16 @@ class HttpRoutesTest {
                 }
                 startFlv(ex);
                 ex.ctx().executor().execute(() -> {
-                    ex.writeChunk(chunkOf(ex, "FLV", "ab"));
-                    ex.writeChunk(chunkOf(ex));
-                    ex.writeChunk(chunkOf(ex, big, "!"));
+                    writes.accept(ex);
                     ex.endStream();
                 });
                 return true;
             });
             s.addRoute(textRoute("/next", "next"), -1, null);
             c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
-            RawClient.Response flv = c.read(false); // strict about every chunk's size line and CRLF
-            assertEquals("chunked", flv.header("transfer-encoding"));
-            assertEquals("FLVab" + big + "!", flv.text());
-            assertEquals("*", flv.header("access-control-allow-origin"));
+            RawClient.Response flv = c.read(false);
             assertEquals("next /next", c.read(false).text(), "the response ended where it should, the encoder knew");
+            return flv;
         }
     }
 
@@ -270,29 +283,15 @@ class HttpRoutesTest {
     void framedChunksGoOutAsTheyAreBetweenChunksTheServerFrames() throws Exception {
         String big = "y".repeat(5000);
         AtomicReference<Boolean> chunked = new AtomicReference<>();
-        try (TestServer s = new TestServer(Map.of()); RawClient c = s.client()) {
-            s.addRoute(ex -> {
-                if (!ex.path().endsWith(".flv")) {
-                    return false;
-                }
-                startFlv(ex);
-                chunked.set(ex.isChunkedStream());
-                ex.ctx().executor().execute(() -> {
-                    ex.writeChunk(chunkOf(ex, "FLV")); // its CRLF is owed: it goes out before the framed chunks
-                    ex.writeFramedChunks(framedChunksOf(ex, "ab", big));
-                    ex.writeFramedChunks(framedChunksOf(ex, "cd"));
-                    ex.writeChunk(chunkOf(ex, "!")); // a size line with no CRLF in front: none is owed
-                    ex.endStream();
-                });
-                return true;
-            });
-            s.addRoute(textRoute("/next", "next"), -1, null);
-            c.send("GET /live/a.flv HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
-            RawClient.Response flv = c.read(false); // strict about every chunk's size line and CRLF
-            assertEquals("chunked", flv.header("transfer-encoding"));
-            assertEquals("FLVab" + big + "cd!", flv.text());
-            assertEquals("next /next", c.read(false).text(), "the response ended where it should");
-        }
+        RawClient.Response flv = streamThenNext(ex -> {
+            chunked.set(ex.isChunkedStream());
+            ex.writeChunk(chunkOf(ex, "FLV")); // its CRLF is owed: it goes out before the framed chunks
+            ex.writeFramedChunks(framedChunksOf(ex, "ab", big));
+            ex.writeFramedChunks(framedChunksOf(ex, "cd"));
+            ex.writeChunk(chunkOf(ex, "!")); // a size line with no CRLF in front: none is owed
+        });
+        assertEquals("chunked", flv.header("transfer-encoding"));
+        assertEquals("FLVab" + big + "cd!", flv.text());
         assertEquals(Boolean.TRUE, chunked.get());
     }
 
