@@ -63,6 +63,45 @@ public final class FluviaNode implements AutoCloseable {
         return new FluviaNode(workDir, log, pb.start());
     }
 
+    /**
+     * Starts {@code fluvia args...} with its stdout and stderr in a pipe that nobody reads until
+     * {@link #readOutput()}: an operator's paused terminal or stalled log collector.
+     */
+    public static FluviaNode startWithUnreadOutput(Path workDir, String... args) throws IOException {
+        Files.createDirectories(workDir);
+        ProcessBuilder pb = command(workDir, Map.of(), args);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return new FluviaNode(workDir, workDir.resolve("fluvia.log"), pb.start());
+    }
+
+    /** How many bytes wait in the unread output pipe (see {@link #startWithUnreadOutput}). */
+    public int unreadOutputBytes() throws IOException {
+        return process.getInputStream().available();
+    }
+
+    /**
+     * From now on copies the output pipe (see {@link #startWithUnreadOutput}) into {@link #logFile()},
+     * in the thread returned, which ends at the end of the output.
+     */
+    public Thread readOutput() {
+        Thread t = new Thread(() -> {
+            try (var in = process.getInputStream(); var out = Files.newOutputStream(logFile)) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) >= 0;) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the output ended
+            }
+        }, "fluvia-output-reader");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     /** Runs {@code fluvia args...} to completion (for -v, -t, -h ...) and returns its exit code and output. */
     public static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
         Path workDir = Files.createTempDirectory("fluvia-run");
@@ -151,9 +190,10 @@ public final class FluviaNode implements AutoCloseable {
         if (exitCode != null) {
             return exitCode;
         }
-        process.destroy();
+        // Through the handle: Process.destroy() would also close an output pipe that is still being read.
+        process.toHandle().destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             process.waitFor(15, TimeUnit.SECONDS);
         }
         exitCode = process.exitValue();

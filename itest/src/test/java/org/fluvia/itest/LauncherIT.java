@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -205,12 +208,76 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A stdout nobody reads (a paused terminal, a stalled log collector) must not stop the node: the
+     * pipe fills with the log lines of bad connections, and then a stream is published and played.
+     * With the output written by the logging threads themselves, every event loop stopped at its next
+     * log line once the pipe was full.
+     */
+    @Test
+    void aStdoutNobodyReadsDoesNotStopTheStreams() throws Exception {
+        int port = TestSupport.freePort();
+        Path work = loopbackNode("unread", port);
+        FluviaNode node = FluviaNode.startWithUnreadOutput(work, "-c", "node.conf", "--console", "off");
+        Process publisher = null;
+        int exitCode;
+        try {
+            node.waitForPort("127.0.0.1", port, Duration.ofSeconds(20));
+            // Each bad handshake is a logged error (~150 bytes): fill the pipe (64 KiB on Linux) with
+            // them, then log as much again so that no room is left in its partly used pages either.
+            for (int sent = 0; sent < 5000 && node.unreadOutputBytes() < PIPE_NEARLY_FULL; sent += 100) {
+                badHandshakes(port, 100);
+            }
+            badHandshakes(port, 500);
+            assertTrue(node.unreadOutputBytes() >= PIPE_NEARLY_FULL, "the output pipe is full: " + node.unreadOutputBytes() + " bytes");
+
+            publisher = Ffmpeg.publish("rtmp://127.0.0.1:" + port + "/live/unread", 30, work.resolve("publish.log"));
+            try (RtmpTestPlayer player = RtmpTestPlayer.start("127.0.0.1", port, "live", "unread")) {
+                assertTrue(TestSupport.await(Duration.ofSeconds(30), () -> player.videoFrames() >= 50 || player.problem() != null),
+                        "two seconds of video played with the output pipe full: " + player + "\n" + Ffmpeg.read(work.resolve("publish.log")));
+                assertEquals(null, player.problem());
+            }
+        } finally {
+            Ffmpeg.stop(publisher);
+            Thread reader = node.readOutput();
+            exitCode = node.stop();
+            reader.join(10_000);
+        }
+        String log = node.log();
+        assertEquals(0, exitCode, log);
+        assertTrue(log.contains("Fluvia stopped"), "the last lines reach the output once it is read\n" + log);
+        node.assertNoLeaks();
+    }
+
+    /** A working directory {@code name} with a node.conf that listens on 127.0.0.1:{@code port}. */
+    private Path loopbackNode(String name, int port) throws IOException {
+        Path work = tmp.resolve(name);
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("node.conf"), "listen 127.0.0.1:" + port + ";\nvhost __defaultVhost__ {\n}\n");
+        return work;
+    }
+
+    /** 48 KiB: 64 KiB (Linux) fill a pipe, less when some of its pages are partly used. */
+    private static final int PIPE_NEARLY_FULL = 48 * 1024;
+
+    /** {@code count} connections that each send a bad RTMP version, then 50 ms for the node to log them. */
+    private static void badHandshakes(int port, int count) throws IOException {
+        byte[] garbage = new byte[1537];
+        Arrays.fill(garbage, (byte) 0x55);
+        for (int i = 0; i < count; i++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write(garbage);
+            } catch (IOException closedByTheServer) {
+                // it may close before it read it all
+            }
+        }
+        TestSupport.sleep(50);
+    }
+
     @Test
     void theJitCompilerThreadsRunBelowTheEventLoopsUnlessTurnedOff() throws Exception {
         int port = TestSupport.freePort();
-        Path work = tmp.resolve("nice");
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("node.conf"), "listen 127.0.0.1:" + port + ";\nvhost __defaultVhost__ {\n}\n");
+        Path work = loopbackNode("nice", port);
         for (String setting : new String[] {null, "3", "off"}) {
             Map<String, String> env = setting == null ? Map.of() : Map.of("FLUVIA_JIT_NICE", setting);
             int expected = setting == null ? 10 : "off".equals(setting) ? 0 : Integer.parseInt(setting);

@@ -1,5 +1,6 @@
 package org.fluvia.launcher;
 
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +46,12 @@ public final class Main {
 
     static final String DEFAULT_CONSOLE = "127.0.0.1:8088";
     static final long STOP_TIMEOUT_MS = 30_000;
+    /** What a running node's output may hold when it does not keep up, per stream (stdout, stderr). */
+    static final int OUTPUT_QUEUE_BYTES = 4 * 1024 * 1024;
+    /** How long the last lines may take to reach the output at exit. */
+    static final long OUTPUT_DRAIN_MS = 2_000;
+    /** Where System.out and System.err go while a node runs (empty for the one-shot commands). */
+    private static volatile List<AsyncLineOutput> outputs = List.of();
 
     private static final String USAGE = String.join(System.lineSeparator(),
             "Usage: fluvia [-h] [-v|-V] [-t] [-e] [-c FILE] [--host IP] [--role NAME] [--console HOST:PORT|off] [--console-password PW]",
@@ -80,7 +87,19 @@ public final class Main {
         }
         System.out.flush();
         System.err.flush();
+        drainOutputs();
         System.exit(code);
+    }
+
+    /** Waits a little for the last lines to reach the output (it may not take them: a full pipe). */
+    static void drainOutputs() {
+        try {
+            for (AsyncLineOutput o : outputs) {
+                o.drain(OUTPUT_DRAIN_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The parsed command line. */
@@ -288,14 +307,22 @@ public final class Main {
 
         int run() throws Exception {
             // Logging first, so that everything after it lands where the config wants it.
+            // Through a writer thread of its own (AsyncLineOutput), so the event loops never wait for it.
             String tank = global("srs_log_tank");
             if ("file".equalsIgnoreCase(tank)) {
                 String file = global("srs_log_file");
                 Path log = Path.of(file != null ? file : "./objs/srs.log").toAbsolutePath().normalize();
                 Files.createDirectories(log.getParent());
-                PrintStream ps = new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8);
-                System.setOut(ps);
-                System.setErr(ps);
+                AsyncLineOutput both = new AsyncLineOutput(new FileOutputStream(log.toFile(), true), OUTPUT_QUEUE_BYTES, "fluvia-log");
+                outputs = List.of(both);
+                System.setOut(new PrintStream(both, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
+            } else {
+                AsyncLineOutput out = new AsyncLineOutput(new FileOutputStream(FileDescriptor.out), OUTPUT_QUEUE_BYTES, "fluvia-stdout");
+                AsyncLineOutput err = new AsyncLineOutput(new FileOutputStream(FileDescriptor.err), OUTPUT_QUEUE_BYTES, "fluvia-stderr");
+                outputs = List.of(out, err);
+                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             }
             String level = global("srs_log_level");
             System.setProperty("org.ops4j.pax.logging.DefaultServiceLog.level", paxLevel(level));
@@ -530,6 +557,7 @@ public final class Main {
                 log("INFO", "Fluvia stopped");
             }
             cleanedUp.countDown();
+            drainOutputs();
         }
     }
 
@@ -602,7 +630,12 @@ public final class Main {
     }
 
     static void log(String level, String message) {
+        System.out.println(logLine(level, message));
+    }
+
+    /** A launcher log line, without its newline. */
+    static String logLine(String level, String message) {
         String ts = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
-        System.out.println("[" + ts + "][" + level + "][launcher] " + message);
+        return "[" + ts + "][" + level + "][launcher] " + message;
     }
 }
