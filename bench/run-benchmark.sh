@@ -23,6 +23,9 @@
 #   FLUVIA_DIST=DIR          run another build's distribution (DIR/bin/fluvia), e.g. of a git worktree, for an A/B
 #   NOTE="..."               a line added to the conditions in the report
 #   NO_DOCS=1                print the report instead of appending it to docs/BENCHMARKS.md
+#   REPEAT=N                 run the RTMP and HTTP-FLV rounds N times over (all counts, then again), each
+#                            round's servers fresh; the report adds each count's ratios per round and their
+#                            median. One run's CPU per GB moves by up to a sixth (docs/BENCHMARKS.md).
 #
 # Needs: the built distribution (runtime/target/fluvia), bench/target/fluvia-bench.jar (mvn -o -f
 # bench/pom.xml install), ffmpeg, nginx with libnginx-mod-rtmp (.ci/install-deps.sh installs them).
@@ -42,6 +45,8 @@ JFR_COUNT="${JFR_COUNT:-}"
 PROFILE_COUNT="${PROFILE_COUNT:-}"
 NOTE="${NOTE:-}"
 MW_LATENCY="${MW_LATENCY:-}"
+REPEAT="${REPEAT:-1}"
+case "$REPEAT" in ''|*[!0-9]*|0) echo "REPEAT must be a positive number, not '$REPEAT'" >&2; exit 2 ;; esac
 CLK_TCK="$(getconf CLK_TCK)"
 
 # shellcheck source=bench/lib.sh
@@ -77,7 +82,7 @@ load() {
     echo "bench: $label produced no result (exit $rc); tail of $log:" >&2; tail -20 "$log" >&2
     result="RESULT label=$label failed=ERROR"
   fi
-  echo "$result server=$server proto=$proto" >> "$RESULTS"
+  echo "$result server=$server proto=$proto round=$ROUND" >> "$RESULTS"
 }
 
 jfr_during() {   # $1 pid, $2 seconds from now, $3 file: start a 30 s recording in the background
@@ -89,31 +94,37 @@ RAMP_S() { echo $(( ($1 + RAMP - 1) / RAMP )); }
 
 flv_run() {   # $1 player count
   start_fluvia off
-  if [ "$1" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$1") + SETTLE + 3)) "$WORK/profile-flv-$1.collapsed"; fi
-  load "flv-fluvia-$1" fluvia http-flv --flv-players "$1"
+  if [ "$1" = "$PROFILE_COUNT" ] && [ "$ROUND" = 1 ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$1") + SETTLE + 3)) "$WORK/profile-flv-$1.collapsed"; fi
+  load "flv-fluvia-$1$SFX" fluvia http-flv --flv-players "$1"
   stop_servers
 }
 in_list() { case " $2 " in *" $1 "*) return 0;; *) return 1;; esac; }
 
 # HTTP-FLV at a count runs right after RTMP at that count: the two are compared, and the machine
 # drifts over a run (minutes apart, the same code has differed by a fifth).
-for n in $COUNTS; do
-  for server in $SERVERS; do
-    if [ "$server" = fluvia ]; then
-      FLUVIA_JFR=$([ "$n" = "$JFR_COUNT" ] && echo 1 || true) start_fluvia off
-      if [ "$n" = "$PROFILE_COUNT" ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 3)) "$WORK/profile-$n.collapsed"; fi
-      if [ "$n" = "$JFR_COUNT" ]; then jfr_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 1)) "$WORK/fluvia-$n.jfr"; fi
-    else
-      start_nginx
-    fi
-    load "rtmp-$server-$n" "$server" rtmp --rtmp-players "$n"
-    stop_servers
+# Rounds: with REPEAT > 1 every count again after the last, so that a slow spell of the machine
+# does not fall on all the rounds of one count. Profiles and JFR in the first round only.
+for ROUND in $(seq 1 "$REPEAT"); do
+  SFX=$([ "$REPEAT" -gt 1 ] && echo "-r$ROUND" || true)
+  for n in $COUNTS; do
+    for server in $SERVERS; do
+      if [ "$server" = fluvia ]; then
+        FLUVIA_JFR=$([ "$n" = "$JFR_COUNT" ] && [ "$ROUND" = 1 ] && echo 1 || true) start_fluvia off
+        if [ "$n" = "$PROFILE_COUNT" ] && [ "$ROUND" = 1 ]; then profile_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 3)) "$WORK/profile-$n.collapsed"; fi
+        if [ "$n" = "$JFR_COUNT" ] && [ "$ROUND" = 1 ]; then jfr_during "$SERVER_PIDS" $((WARMUP + $(RAMP_S "$n") + SETTLE + 1)) "$WORK/fluvia-$n.jfr"; fi
+      else
+        start_nginx
+      fi
+      load "rtmp-$server-$n$SFX" "$server" rtmp --rtmp-players "$n"
+      stop_servers
+    done
+    if in_list "$n" "$FLV_COUNTS"; then flv_run "$n"; fi
   done
-  if in_list "$n" "$FLV_COUNTS"; then flv_run "$n"; fi
+  for n in $FLV_COUNTS; do
+    if ! in_list "$n" "$COUNTS"; then flv_run "$n"; fi
+  done
 done
-for n in $FLV_COUNTS; do
-  if ! in_list "$n" "$COUNTS"; then flv_run "$n"; fi
-done
+ROUND=1 SFX=""
 if [ "${HLS_POLLERS:-0}" -gt 0 ]; then
   start_fluvia on
   WARMUP=$((WARMUP > 16 ? WARMUP : 16)) load "hls-fluvia-$HLS_POLLERS" fluvia hls --hls-pollers "$HLS_POLLERS"
@@ -122,6 +133,21 @@ fi
 
 # --- the report
 field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# The ratio a result line is judged by, to 2 places (empty when there is none): Fluvia's RTMP against
+# nginx-rtmp's at the same count, HTTP-FLV against Fluvia's RTMP at the same count, each in its round.
+ratio_of() {
+  local line="$1" n round other
+  n="$(field "$line" players)"; round="$(field "$line" round)"
+  case "$(field "$line" proto)/$(field "$line" server)" in
+    rtmp/fluvia) other="rtmp-nginx" ;;
+    http-flv/fluvia) other="rtmp-fluvia" ;;
+    *) return 0 ;;
+  esac
+  local sfx; sfx=$([ "$REPEAT" -gt 1 ] && echo "-r$round" || true)
+  local o; o="$(grep " label=$other-$n$sfx " "$RESULTS" | head -1 || true)"
+  awk -v a="$(field "$line" cpu_per_gb)" -v b="$(field "$o" cpu_per_gb)" 'BEGIN{ if (a>0 && b>0) printf "%.2f", a/b }'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 REPORT="$WORK/report.md"
 {
   echo
@@ -137,22 +163,31 @@ REPORT="$WORK/report.md"
   while read -r line; do
     label="$(field "$line" label)"; server="$(field "$line" server)"; proto="$(field "$line" proto)"
     n="$(field "$line" players)"; cpg="$(field "$line" cpu_per_gb)"
-    ratio="—"
-    if [ "$proto" = rtmp ] && [ "$server" = fluvia ]; then
-      ng="$(grep " label=rtmp-nginx-$n " "$RESULTS" | head -1 || true)"
-      ngc="$(field "$ng" cpu_per_gb)"
-      [ -n "$ngc" ] && ratio="$(awk -v a="$cpg" -v b="$ngc" 'BEGIN{ if (b>0) printf "%.2f×", a/b; else print "—" }')"
-    elif [ "$proto" = http-flv ]; then
-      rt="$(grep " label=rtmp-fluvia-$n " "$RESULTS" | head -1 || true)"
-      rtc="$(field "$rt" cpu_per_gb)"
-      [ -n "$rtc" ] && ratio="$(awk -v a="$cpg" -v b="$rtc" 'BEGIN{ if (b>0) printf "÷ %.2f×", a/b; else print "—" }')"
-    fi
+    ratio="$(ratio_of "$line")"
+    if [ -z "$ratio" ]; then ratio="—"; elif [ "$proto" = http-flv ]; then ratio="÷ ${ratio}×"; else ratio="${ratio}×"; fi
+    [ "$REPEAT" -gt 1 ] && n="$n (round $(field "$line" round))"
     gb="$(field "$line" window_gb)"; ws="$(field "$line" window_s)"
     mbit="$(awk -v g="$gb" -v s="$ws" 'BEGIN{ if (s>0) printf "%.0f", g*8000/s; else print "—" }')"
     lat="$(field "$line" lat_p50) / $(field "$line" lat_p95) / $(field "$line" lat_p99)"
     [ "$PUBLISHER" = ffmpeg ] || [ "$proto" = hls ] && lat="—"
     echo "| $proto | $n | $server | $cpg ($(field "$line" server_sys_pct) %, $(field "$line" server_jit_pct) %) | $ratio | $(field "$line" rss_mb) ($(field "$line" rss_before_mb)) | $(field "$line" rss_kb_per_player) | $(field "$line" ttff_p50) / $(field "$line" ttff_p95) | $(field "$line" ttfk_p50) / $(field "$line" ttfk_p95) | $lat | $mbit | $(field "$line" failed) | $(field "$line" tool_cpu_s) |"
   done < "$RESULTS"
+  if [ "$REPEAT" -gt 1 ]; then
+    echo
+    echo "Each count over the $REPEAT rounds (the rounds' figures in round order, then their median):"
+    echo
+    echo "| clients | Fluvia ÷ nginx-rtmp, RTMP CPU-s per GB | HTTP-FLV ÷ RTMP | Fluvia TTFF p95 ms | Fluvia latency p95 ms | failed (all runs) |"
+    echo "|---:|---|---|---|---|---:|"
+    for n in $( (for c in $COUNTS $FLV_COUNTS; do echo "$c"; done) | sort -un); do
+      rows() { grep " label=$1-$n-r[0-9]* " "$RESULTS" || true; }
+      each() { local v=""; while read -r l; do [ -n "$l" ] && v="$v${v:+ / }$($1 "$l")"; done; echo "$v"; }
+      summary() { local v m; v="$(rows "$1" | each "$2")"; [ -z "$v" ] && { echo "—"; return; }
+        m="$(tr '/' '\n' <<<"$v" | awk 'NF' | median)"; echo "$v (median $m)"; }
+      lat() { field "$1" lat_p95; }; ttff() { field "$1" ttff_p95; }
+      failed="$(grep " players=$n " "$RESULTS" | grep -v " label=hls" | while read -r l; do field "$l" failed; done | awk '/^[0-9]+$/ { s += $1; next } { bad = 1 } END { print bad ? "ERROR" : s + 0 }')"
+      echo "| $n | $(summary rtmp-fluvia ratio_of) | $(summary flv-fluvia ratio_of) | $(summary rtmp-fluvia ttff) | $(summary rtmp-fluvia lat) | $failed |"
+    done
+  fi
   # $1 file, $2 its name's prefix, $3 and $4 the heading around the player count, $5 summariser class, $6 rows
   profile_section() {
     [ -f "$1" ] || return 0
