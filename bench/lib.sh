@@ -89,7 +89,7 @@ make_fixture() {   # sets FIXTURE: 30 s of the stream
   echo "bench: fixture $(stat -c %s "$FIXTURE") bytes ($(( $(stat -c %s "$FIXTURE") * 8 / 30000 )) kbit/s)"
 }
 
-start_fluvia() {   # $1 = hls on|off; sets SERVER_PIDS, RTMP_PORT, HTTP_PORT
+start_fluvia() {   # $1 = hls on|off, $2 = an origin's RTMP port to pull from (an edge) or none; sets SERVER_PIDS, RTMP_PORT, HTTP_PORT
   RTMP_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
   local dir="$WORK/fluvia-$RTMP_PORT"
   mkdir -p "$dir/html" "$dir/cache" "$dir/deploy"
@@ -106,6 +106,7 @@ http_server {
 }
 vhost __defaultVhost__ {
 $([ -n "${MW_LATENCY:-}" ] && printf '    play {\n        mw_latency  %s;\n    }' "${MW_LATENCY:-}")
+$([ -n "${2:-}" ] && printf '    cluster {\n        mode    remote;\n        origin  127.0.0.1:%s;\n    }' "$2")
     http_remux {
         enabled     on;
         mount       [vhost]/[app]/[stream].flv;
@@ -133,7 +134,7 @@ EOF
   wait_port "$HTTP_PORT" || return 1
 }
 
-start_nginx() {   # sets SERVER_PIDS (master,worker), RTMP_PORT
+start_nginx() {   # $1 = an origin's RTMP port to pull from (an edge) or none; sets SERVER_PIDS (master,worker), RTMP_PORT
   RTMP_PORT="$(free_port)"; HTTP_PORT=""
   local dir="$WORK/nginx-$RTMP_PORT"
   mkdir -p "$dir/logs"
@@ -150,7 +151,7 @@ rtmp {
     server {
         listen 127.0.0.1:$RTMP_PORT;
         chunk_size 60000;
-        application live { live on; }
+        application live { live on;$([ -n "${1:-}" ] && echo " pull rtmp://127.0.0.1:$1/live;") }
     }
 }
 EOF

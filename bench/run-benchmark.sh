@@ -5,12 +5,14 @@
 # 1 Mbps stream (H.264 ~900 kbps CBR + AAC 96 kbps, 25 fps, 2 s GOP) published in real time; the
 # load tool (org.fluvia.bench.Load) measures the server's CPU-s per GB delivered, RSS, time to first
 # frame and publish->play latency; HTTP-FLV (Fluvia only) right after RTMP at the same count, its
-# CPU per GB set against RTMP's; then HLS pollers (Fluvia only).
+# CPU per GB set against RTMP's; RTMP players on an edge that pulls the stream from a Fluvia origin
+# (Fluvia's edge against nginx-rtmp's pull relay, the edge's CPU measured); then HLS pollers (Fluvia only).
 # The results are appended to docs/BENCHMARKS.md.
 #
 # Environment (all optional):
 #   COUNTS="500 1000 2000"   RTMP player counts         FLV_COUNTS="500 1000"   HTTP-FLV player counts
 #   HLS_POLLERS=500          HLS pollers (0: skip)      SERVERS="fluvia nginx"   which servers for RTMP
+#   EDGE_COUNTS="1000"       RTMP player counts on an edge (each server's, pulling from a Fluvia origin)
 #   DURATION=30              measured window, s         RAMP=200                 players started per second
 #   SETTLE=5                 seconds between the end of the ramp and the measured window
 #   WARMUP=12                publisher-only seconds before the players (CPU baseline over the last 10)
@@ -34,6 +36,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COUNTS="${COUNTS-500 1000 2000}"
 FLV_COUNTS="${FLV_COUNTS-500 1000}"
+EDGE_COUNTS="${EDGE_COUNTS-1000}"
 HLS_POLLERS="${HLS_POLLERS-500}"
 SERVERS="${SERVERS:-fluvia nginx}"
 DURATION="${DURATION:-30}"
@@ -65,13 +68,14 @@ load() {
   if [ "$PUBLISHER" = ffmpeg ]; then
     pub=(--publishers 0)
     ffmpeg -nostdin -hide_banner -loglevel error -re -stream_loop -1 -i "$FIXTURE" -c copy -f flv \
-      "rtmp://127.0.0.1:$RTMP_PORT/live/bench" </dev/null >"$WORK/ffmpeg-$label.log" 2>&1 &
+      "rtmp://127.0.0.1:${PUBLISH_PORT:-$RTMP_PORT}/live/bench" </dev/null >"$WORK/ffmpeg-$label.log" 2>&1 &
     ff="$!"; STARTED+=("$ff")
   fi
   local log="$WORK/load-$label.log" rc=0
   echo "bench: $label"
   timeout 650 "${LOAD_JVM[@]}" -cp "$CP" org.fluvia.bench.Load \
-      --host 127.0.0.1 --rtmp-port "$RTMP_PORT" ${HTTP_PORT:+--http-port "$HTTP_PORT"} --app live --stream bench \
+      --host 127.0.0.1 --rtmp-port "$RTMP_PORT" --publish-port "${PUBLISH_PORT:-$RTMP_PORT}" \
+      ${HTTP_PORT:+--http-port "$HTTP_PORT"} --app live --stream bench \
       "${pub[@]}" --warmup "$WARMUP" --ramp "$RAMP" --settle "$SETTLE" --duration "$DURATION" \
       --server-pid "$SERVER_PIDS" --clk-tck "$CLK_TCK" --label "$label" "$@" >"$log" 2>&1 || rc=$?
   [ -n "$ff" ] && stop_pid "$ff"
@@ -100,6 +104,17 @@ flv_run() {   # $1 player count
 }
 in_list() { case " $2 " in *" $1 "*) return 0;; *) return 1;; esac; }
 
+# $1 server, $2 player count: the players load an edge (the server under test, its CPU measured)
+# that pulls the stream from a Fluvia origin, where the publisher sends it.
+edge_run() {
+  start_fluvia off
+  local origin_port="$RTMP_PORT" origin_pid="$SERVER_PIDS"
+  if [ "$1" = fluvia ]; then start_fluvia off "$origin_port"; else start_nginx "$origin_port"; fi
+  PUBLISH_PORT="$origin_port" load "edge-$1-$2$SFX" "$1" rtmp-edge --rtmp-players "$2"
+  stop_servers
+  stop_pid "$origin_pid"
+}
+
 # HTTP-FLV at a count runs right after RTMP at that count: the two are compared, and the machine
 # drifts over a run (minutes apart, the same code has differed by a fifth).
 # Rounds: with REPEAT > 1 every count again after the last, so that a slow spell of the machine
@@ -123,6 +138,9 @@ for ROUND in $(seq 1 "$REPEAT"); do
   for n in $FLV_COUNTS; do
     if ! in_list "$n" "$COUNTS"; then flv_run "$n"; fi
   done
+  for n in $EDGE_COUNTS; do
+    for server in $SERVERS; do edge_run "$server" "$n"; done
+  done
 done
 ROUND=1 SFX=""
 if [ "${HLS_POLLERS:-0}" -gt 0 ]; then
@@ -140,6 +158,7 @@ ratio_of() {
   n="$(field "$line" players)"; round="$(field "$line" round)"
   case "$(field "$line" proto)/$(field "$line" server)" in
     rtmp/fluvia) other="rtmp-nginx" ;;
+    rtmp-edge/fluvia) other="edge-nginx" ;;
     http-flv/fluvia) other="rtmp-fluvia" ;;
     *) return 0 ;;
   esac
@@ -176,16 +195,16 @@ REPORT="$WORK/report.md"
     echo
     echo "Each count over the $REPEAT rounds (the rounds' figures in round order, then their median):"
     echo
-    echo "| clients | Fluvia ÷ nginx-rtmp, RTMP CPU-s per GB | HTTP-FLV ÷ RTMP | Fluvia TTFF p95 ms | Fluvia latency p95 ms | failed (all runs) |"
-    echo "|---:|---|---|---|---|---:|"
-    for n in $( (for c in $COUNTS $FLV_COUNTS; do echo "$c"; done) | sort -un); do
+    echo "| clients | Fluvia ÷ nginx-rtmp, RTMP CPU-s per GB | HTTP-FLV ÷ RTMP | Fluvia TTFF p95 ms | Fluvia latency p95 ms | edge: Fluvia ÷ nginx-rtmp | edge: Fluvia TTFF / latency p95 ms | failed (all runs) |"
+    echo "|---:|---|---|---|---|---|---|---:|"
+    for n in $( (for c in $COUNTS $FLV_COUNTS $EDGE_COUNTS; do echo "$c"; done) | sort -un); do
       rows() { grep " label=$1-$n-r[0-9]* " "$RESULTS" || true; }
       each() { local v=""; while read -r l; do [ -n "$l" ] && v="$v${v:+ / }$($1 "$l")"; done; echo "$v"; }
       summary() { local v m; v="$(rows "$1" | each "$2")"; [ -z "$v" ] && { echo "—"; return; }
         m="$(tr '/' '\n' <<<"$v" | awk 'NF' | median)"; echo "$v (median $m)"; }
       lat() { field "$1" lat_p95; }; ttff() { field "$1" ttff_p95; }
       failed="$(grep " players=$n " "$RESULTS" | grep -v " label=hls" | while read -r l; do field "$l" failed; done | awk '/^[0-9]+$/ { s += $1; next } { bad = 1 } END { print bad ? "ERROR" : s + 0 }')"
-      echo "| $n | $(summary rtmp-fluvia ratio_of) | $(summary flv-fluvia ratio_of) | $(summary rtmp-fluvia ttff) | $(summary rtmp-fluvia lat) | $failed |"
+      echo "| $n | $(summary rtmp-fluvia ratio_of) | $(summary flv-fluvia ratio_of) | $(summary rtmp-fluvia ttff) | $(summary rtmp-fluvia lat) | $(summary edge-fluvia ratio_of) | $(summary edge-fluvia ttff) ; $(summary edge-fluvia lat) | $failed |"
     done
   fi
   # $1 file, $2 its name's prefix, $3 and $4 the heading around the player count, $5 summariser class, $6 rows

@@ -227,8 +227,8 @@ public final class Load {
         }
     }
 
-    private String tcUrl() {
-        return "rtmp://" + options.host() + ":" + options.rtmpPort() + "/" + options.app();
+    private String tcUrl(int port) {
+        return "rtmp://" + options.host() + ":" + port + "/" + options.app();
     }
 
     /**
@@ -271,10 +271,10 @@ public final class Load {
     private void startPublisher(int i, FlvFile file) {
         ClientStats stats = new ClientStats(ClientStats.Kind.PUBLISH, i, options.streamIndex(i), System.nanoTime());
         String name = options.streamName(i);
-        connect(stats, options.rtmpPort(), s -> new ChannelInitializer<>() {
+        connect(stats, options.publishPort(), s -> new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                rtmpPipeline(ch.pipeline(), s, new RtmpPublisher(s, run, file, tcUrl(), options.app(), name));
+                rtmpPipeline(ch.pipeline(), s, new RtmpPublisher(s, run, file, tcUrl(options.publishPort()), options.app(), name));
             }
         });
     }
@@ -285,7 +285,7 @@ public final class Load {
         connect(stats, options.rtmpPort(), s -> new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                rtmpPipeline(ch.pipeline(), s, new RtmpPlayer(s, run, tcUrl(), options.app(), name));
+                rtmpPipeline(ch.pipeline(), s, new RtmpPlayer(s, run, tcUrl(options.rtmpPort()), options.app(), name));
             }
         });
     }

@@ -11,9 +11,10 @@ import java.util.List;
  * The load tool's command line, validated: hard caps on clients and time, loopback targets only.
  *
  * @param host         the server's address; must resolve to 127.x.x.x
+ * @param publishPort  where the publishers send: the RTMP port, or an origin's while the players load its edge
  * @param serverPids   processes whose CPU and RSS are sampled (nginx: master and worker); may be empty
  */
-public record LoadOptions(String host, int rtmpPort, int httpPort, String app, String stream,
+public record LoadOptions(String host, int rtmpPort, int publishPort, int httpPort, String app, String stream,
         int rtmpPlayers, int flvPlayers, int hlsPollers, int publishers, Path file,
         double rampPerSecond, int warmupSeconds, int settleSeconds, int durationSeconds,
         List<Integer> serverPids, int clockTicks, String label) {
@@ -27,6 +28,8 @@ public record LoadOptions(String host, int rtmpPort, int httpPort, String app, S
             usage: Load [options]
               --host H             server address, loopback only (default 127.0.0.1)
               --rtmp-port P        RTMP port (default 1935)
+              --publish-port P     RTMP port the publishers send to (default: --rtmp-port), e.g. an origin's
+                                   while the players load an edge that pulls from it
               --http-port P        HTTP port for HTTP-FLV and HLS (default 8080)
               --app A --stream S   stream address (default live/bench; with K publishers: S0..S(K-1))
               --rtmp-players N     RTMP players (default 0)
@@ -49,6 +52,7 @@ public record LoadOptions(String host, int rtmpPort, int httpPort, String app, S
     public static LoadOptions parse(String... args) {
         String host = "127.0.0.1";
         int rtmpPort = 1935;
+        int publishPort = -1;
         int httpPort = 8080;
         String app = "live";
         String stream = "bench";
@@ -76,6 +80,7 @@ public record LoadOptions(String host, int rtmpPort, int httpPort, String app, S
             switch (a) {
                 case "--host" -> host = v;
                 case "--rtmp-port" -> rtmpPort = port(a, v);
+                case "--publish-port" -> publishPort = port(a, v);
                 case "--http-port" -> httpPort = port(a, v);
                 case "--app" -> app = v;
                 case "--stream" -> stream = v;
@@ -127,7 +132,7 @@ public record LoadOptions(String host, int rtmpPort, int httpPort, String app, S
             }
         }
         requireLoopback(host);
-        return new LoadOptions(host, rtmpPort, httpPort, app, stream, rtmp, flv, hls, publishers, file, ramp,
+        return new LoadOptions(host, rtmpPort, publishPort < 0 ? rtmpPort : publishPort, httpPort, app, stream, rtmp, flv, hls, publishers, file, ramp,
                 warmup, settle, duration, List.copyOf(pids), ticks, label);
     }
 

@@ -32,4 +32,13 @@ class LoadOptionsTest {
         assertEquals("s", o.streamName(2));
         assertEquals(0, o.streamIndex(2));
     }
+
+    @Test
+    void publishersSendToTheRtmpPortUnlessAPublishPortIsGiven() {
+        assertEquals(1936, LoadOptions.parse("--rtmp-players", "1", "--rtmp-port", "1936").publishPort());
+        LoadOptions edge = LoadOptions.parse("--rtmp-players", "1", "--rtmp-port", "1936", "--publish-port", "1940");
+        assertEquals(1936, edge.rtmpPort());
+        assertEquals(1940, edge.publishPort());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--rtmp-players", "1", "--publish-port", "0"));
+    }
 }
