@@ -25,9 +25,9 @@
 #   FLUVIA_DIST=DIR          run another build's distribution (DIR/bin/fluvia), e.g. of a git worktree, for an A/B
 #   NOTE="..."               a line added to the conditions in the report
 #   NO_DOCS=1                print the report instead of appending it to docs/BENCHMARKS.md
-#   REPEAT=N                 run the RTMP and HTTP-FLV rounds N times over (all counts, then again), each
-#                            round's servers fresh; the report adds each count's ratios per round and their
-#                            median. One run's CPU per GB moves by up to a sixth (docs/BENCHMARKS.md).
+#   REPEAT=N                 run the RTMP, HTTP-FLV and edge rounds N times over (all counts, then again),
+#                            each round's servers fresh; the report adds each count's ratios per round and
+#                            their median. One run's CPU per GB moves by up to a sixth (docs/BENCHMARKS.md).
 #
 # Needs: the built distribution (runtime/target/fluvia), bench/target/fluvia-bench.jar (mvn -o -f
 # bench/pom.xml install), ffmpeg, nginx with libnginx-mod-rtmp (.ci/install-deps.sh installs them).
