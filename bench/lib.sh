@@ -55,10 +55,14 @@ stop_pid() {   # stop one process we started: TERM, up to 20 s, then KILL
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the kernel's ephemeral range, where the players' connections take their local ports: such a
+# port looks free to port_free (nothing listens on it) but cannot be bound (nginx-rtmp once failed so).
 free_port() {
-  local p
+  local p low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  [ "$low" -gt 12000 ] || low=32768
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   echo "no free port found" >&2; return 1
