@@ -43,6 +43,10 @@ public final class Load {
     private final PrintStream out;
     private final List<ClientStats> clients = new ArrayList<>();
     private final List<ChannelFuture> channels = new ArrayList<>();
+    /** The players' channels (not the publishers'), closed before the publisher-only rate is measured again. */
+    private final List<ChannelFuture> playerChannels = new ArrayList<>();
+    /** When the players were closed before the end (see publisherRateAfterPlayers); 0: they were not. */
+    private long playersClosedNanos;
     private final LoadRun run;
     private EventLoopGroup group;
     private Class<? extends SocketChannel> channelClass;
@@ -148,6 +152,9 @@ public final class Load {
             w.bytes = playerBytes() - bytesStart;
             w.rssKib = server.rssKib();
             w.sampled = server.enabled();
+            if (options.publishers() > 0 && options.hlsPollers() == 0 && w.sampled) {
+                w.publisherRateAfter = publisherRateAfterPlayers(server);
+            }
         } finally {
             long end = System.nanoTime();
             run.end();
@@ -159,11 +166,35 @@ public final class Load {
             }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
             for (ClientStats c : clients) {
-                c.finish(end);
+                // a player closed for the publisher-only measurement is judged as of then
+                c.finish(c.kind != ClientStats.Kind.PUBLISH && playersClosedNanos != 0 ? playersClosedNanos : end);
             }
         }
         return summarise(w);
     }
+
+    /**
+     * The publisher-only rate again, on a warm server: the players leave, and after a pause for their
+     * closing, {@value #AFTER_SECONDS} s with the publishers alone. A fresh JVM compiles during the
+     * warm-up, and that work, subtracted from the window as if it were the publisher's, made a fresh
+     * Fluvia look cheaper per GB (docs/BENCHMARKS.md, tenth session).
+     */
+    private double publisherRateAfterPlayers(ProcSampler server) throws InterruptedException {
+        run.end(); // the players' closing is the tool's doing from here on
+        playersClosedNanos = System.nanoTime();
+        for (ChannelFuture f : playerChannels) {
+            f.channel().close();
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(AFTER_PAUSE_SECONDS));
+        double cpuA = server.cpuSeconds();
+        long aNanos = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(AFTER_SECONDS));
+        return (server.cpuSeconds() - cpuA) / ((System.nanoTime() - aNanos) / 1e9);
+    }
+
+    /** After the window: seconds for the players' closing, then seconds of publisher-only CPU. */
+    static final int AFTER_PAUSE_SECONDS = 5;
+    static final int AFTER_SECONDS = 10;
 
     private static double pct(double part, double all) {
         return all > 0 ? 100 * part / all : 0;
@@ -186,8 +217,16 @@ public final class Load {
         long serverWrites;
         /** The machine's CPU ticks in the window by kind (see ProcSampler.machineTicks), or null. */
         long[] machineTicks;
+        /** Publisher-only CPU-s per s in the warm-up's last seconds, before any player. */
         double publisherRate;
+        /** The same after the window, the players gone (-1: not measured; see publisherRateAfterPlayers). */
+        double publisherRateAfter = -1;
         long bytes;
+
+        /** What the window's CPU is reduced by, per second: the lower of the two publisher-only rates. */
+        double baselineRate() {
+            return publisherRateAfter >= 0 ? Math.min(publisherRate, publisherRateAfter) : publisherRate;
+        }
         long rssKib;
         long rssBeforeKib;
         boolean sampled;
@@ -266,6 +305,9 @@ public final class Load {
             }
         });
         channels.add(f);
+        if (stats.kind != ClientStats.Kind.PUBLISH) {
+            playerChannels.add(f);
+        }
     }
 
     private void startPublisher(int i, FlvFile file) {
@@ -430,14 +472,17 @@ public final class Load {
                     + inWindow.shares(inWindow.percentile(99.9)));
         }
         double gb = w.bytes / 1e9;
-        double serverLoad = w.serverCpu - w.publisherRate * w.seconds;
+        double serverLoad = w.serverCpu - w.baselineRate() * w.seconds;
         double perGb = gb > 0 ? serverLoad / gb : -1;
         int playerCount = players.size();
         if (w.sampled) {
-            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (%.0f %% system, %.0f %% JIT compiler; publisher-only %.3f cpu-s/s), delivered %.3f GB"
+            out.printf(Locale.ROOT, "server: window %.1f s, %.2f cpu-s (%.0f %% system, %.0f %% JIT compiler; publisher-only %.3f cpu-s/s"
+                            + " subtracted: %.3f in the warm-up, %s after the window), delivered %.3f GB"
                             + " (%.0f Mbit/s) -> %.2f cpu-s per GB; RSS %.1f MB (%.1f MB before players, %.1f KB per player)%n",
                     w.seconds, w.serverCpu, w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0,
-                    w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0, w.publisherRate, gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
+                    w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0, w.baselineRate(), w.publisherRate,
+                    w.publisherRateAfter >= 0 ? String.format(Locale.ROOT, "%.3f", w.publisherRateAfter) : "not measured",
+                    gb, w.bytes * 8 / 1e6 / Math.max(w.seconds, 1e-9), perGb,
                     w.rssKib / 1024.0, w.rssBeforeKib / 1024.0,
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
             if (w.serverWrites > 0 && playerCount > 0) {
@@ -480,7 +525,9 @@ public final class Load {
         result.put("server_cpu_s", fmt(w.serverCpu));
         result.put("server_sys_pct", fmt(w.serverCpu > 0 ? 100 * w.serverSys / w.serverCpu : 0));
         result.put("server_jit_pct", fmt(w.serverCpu > 0 ? 100 * w.serverJit / w.serverCpu : 0));
-        result.put("publisher_cpu_rate", String.format(Locale.ROOT, "%.4f", w.publisherRate));
+        result.put("publisher_cpu_rate", String.format(Locale.ROOT, "%.4f", w.baselineRate()));
+        result.put("publisher_cpu_rate_warmup", String.format(Locale.ROOT, "%.4f", w.publisherRate));
+        result.put("publisher_cpu_rate_after", String.format(Locale.ROOT, "%.4f", w.publisherRateAfter));
         result.put("cpu_per_gb", String.format(Locale.ROOT, "%.3f", perGb));
         result.put("rss_mb", fmt(w.rssKib / 1024.0));
         result.put("rss_before_mb", fmt(w.rssBeforeKib / 1024.0));

@@ -118,9 +118,10 @@ public record LoadOptions(String host, int rtmpPort, int publishPort, int httpPo
         if (duration < 1) {
             throw new IllegalArgumentException("--duration must be at least 1 s");
         }
-        long total = warmup + settle + duration + (long) Math.ceil((rtmp + flv + hls) / ramp);
+        long total = warmup + settle + duration + (long) Math.ceil((rtmp + flv + hls) / ramp)
+                + (publishers > 0 ? Load.AFTER_PAUSE_SECONDS + Load.AFTER_SECONDS : 0);
         if (total > MAX_SECONDS) {
-            throw new IllegalArgumentException("the run would take " + total + " s (warm-up + ramp + settle + duration); the cap is "
+            throw new IllegalArgumentException("the run would take " + total + " s (warm-up + ramp + settle + duration, and 15 s of publisher-only CPU after it); the cap is "
                     + MAX_SECONDS + " s: shorten --duration or raise --ramp");
         }
         if (publishers > 0) {
