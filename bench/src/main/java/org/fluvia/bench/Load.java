@@ -222,14 +222,14 @@ public final class Load {
         /** The same after the window, the players gone (-1: not measured; see publisherRateAfterPlayers). */
         double publisherRateAfter = -1;
         long bytes;
+        long rssKib;
+        long rssBeforeKib;
+        boolean sampled;
 
         /** What the window's CPU is reduced by, per second: the lower of the two publisher-only rates. */
         double baselineRate() {
             return publisherRateAfter >= 0 ? Math.min(publisherRate, publisherRateAfter) : publisherRate;
         }
-        long rssKib;
-        long rssBeforeKib;
-        boolean sampled;
     }
 
     private long playerBytes() {

@@ -40,7 +40,8 @@ public record LoadOptions(String host, int rtmpPort, int publishPort, int httpPo
               --file F.flv         the FLV file the publishers send
               --ramp R             clients started per second (default 100)
               --warmup S           seconds the publishers run before players start (default 3; CPU baseline
-                                   is measured over its last max(1, S-2) seconds)
+                                   is measured over its last max(1, S-2) seconds, and again for 10 s after the
+                                   window once the players have gone: the lower one is subtracted)
               --settle S           seconds after the ramp before the measured window (default 5)
               --duration S         length of the measured window in seconds (default 30)
               --server-pid P[,P]   server processes to sample in /proc (CPU-s per GB delivered, RSS)
@@ -121,7 +122,8 @@ public record LoadOptions(String host, int rtmpPort, int publishPort, int httpPo
         long total = warmup + settle + duration + (long) Math.ceil((rtmp + flv + hls) / ramp)
                 + (publishers > 0 ? Load.AFTER_PAUSE_SECONDS + Load.AFTER_SECONDS : 0);
         if (total > MAX_SECONDS) {
-            throw new IllegalArgumentException("the run would take " + total + " s (warm-up + ramp + settle + duration, and 15 s of publisher-only CPU after it); the cap is "
+            throw new IllegalArgumentException("the run would take " + total + " s (warm-up + ramp + settle + duration, then " + (Load.AFTER_PAUSE_SECONDS + Load.AFTER_SECONDS)
+                    + " s of publisher-only CPU with publishers); the cap is "
                     + MAX_SECONDS + " s: shorten --duration or raise --ramp");
         }
         if (publishers > 0) {
