@@ -197,12 +197,13 @@ REPORT="$WORK/report.md"
     echo
     echo "| clients | Fluvia ÷ nginx-rtmp, RTMP CPU-s per GB | HTTP-FLV ÷ RTMP | Fluvia TTFF p95 ms | Fluvia latency p95 ms | edge: Fluvia ÷ nginx-rtmp | edge: Fluvia TTFF / latency p95 ms | failed (all runs) |"
     echo "|---:|---|---|---|---|---|---|---:|"
+    # $1 label prefix, $2 what of each of its rounds' lines (a function): "a / b / c (median m)", or —
+    rows() { grep " label=$1-$n-r[0-9]* " "$RESULTS" || true; }
+    each() { local v=""; while read -r l; do [ -n "$l" ] && v="$v${v:+ / }$($1 "$l")"; done; echo "$v"; }
+    summary() { local v m; v="$(rows "$1" | each "$2")"; [ -z "$v" ] && { echo "—"; return; }
+      m="$(tr '/' '\n' <<<"$v" | awk 'NF' | median)"; echo "$v (median $m)"; }
+    lat() { field "$1" lat_p95; }; ttff() { field "$1" ttff_p95; }
     for n in $( (for c in $COUNTS $FLV_COUNTS $EDGE_COUNTS; do echo "$c"; done) | sort -un); do
-      rows() { grep " label=$1-$n-r[0-9]* " "$RESULTS" || true; }
-      each() { local v=""; while read -r l; do [ -n "$l" ] && v="$v${v:+ / }$($1 "$l")"; done; echo "$v"; }
-      summary() { local v m; v="$(rows "$1" | each "$2")"; [ -z "$v" ] && { echo "—"; return; }
-        m="$(tr '/' '\n' <<<"$v" | awk 'NF' | median)"; echo "$v (median $m)"; }
-      lat() { field "$1" lat_p95; }; ttff() { field "$1" ttff_p95; }
       failed="$(grep " players=$n " "$RESULTS" | grep -v " label=hls" | while read -r l; do field "$l" failed; done | awk '/^[0-9]+$/ { s += $1; next } { bad = 1 } END { print bad ? "ERROR" : s + 0 }')"
       echo "| $n | $(summary rtmp-fluvia ratio_of) | $(summary flv-fluvia ratio_of) | $(summary rtmp-fluvia ttff) | $(summary rtmp-fluvia lat) | $(summary edge-fluvia ratio_of) | $(summary edge-fluvia ttff) ; $(summary edge-fluvia lat) | $failed |"
     done
