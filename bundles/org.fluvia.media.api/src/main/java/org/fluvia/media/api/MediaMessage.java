@@ -156,7 +156,15 @@ public final class MediaMessage extends AbstractReferenceCounted {
      * leak); an unsampled one still gets a pooled duplicate.
      */
     public ByteBuf encodedDuplicate(Object key, Function<MediaMessage, ByteBuf> encoder) {
-        ByteBuf shared = encoded(key, encoder);
+        return sharedDuplicate(encoded(key, encoder));
+    }
+
+    /**
+     * A duplicate of a buffer that many readers write, for one of them to own: retained, its own
+     * indices, and sharing the buffer's leak tracking when the detector sampled it (see
+     * {@link #encodedDuplicate}).
+     */
+    public static ByteBuf sharedDuplicate(ByteBuf shared) {
         return shared.unwrap() == null ? shared.retainedDuplicate() : shared.retain().duplicate();
     }
 

@@ -3,7 +3,7 @@
  * registry, and the SPIs that readers, stream observers and on-demand providers implement.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.fluvia.media.api;
 
 import org.osgi.annotation.bundle.Export;

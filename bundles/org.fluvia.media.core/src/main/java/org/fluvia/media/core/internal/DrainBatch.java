@@ -1,5 +1,7 @@
 package org.fluvia.media.core.internal;
 
+import io.netty.buffer.ByteBuf;
+
 import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,11 +22,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with a thousand players on a loop a tick takes 10-20 ms, and a publisher on the same loop must not
  * wait for all of it before its next frame is read (that wait was most of the latency tail at 2000
  * players).
+ *
+ * <p>A slice keeps the runs its members made ({@link HubSubscription#pollRun}): the members of a batch
+ * are mostly at the same point of the log, and the first one's run of the messages since the last
+ * tick, copied into one buffer, is every other one's too. A player then gets one buffer per tick, not
+ * one per message: a third of the writes through the pipeline, the outbound buffer and the socket's
+ * iovecs, for a copy of a few kilobytes per slice.
  */
 final class DrainBatch {
 
     /** Readers per slice: about a millisecond of writes. */
     static final int SLICE = 64;
+    /** Runs kept per tick: the point most members are at, and a few stragglers. */
+    static final int MAX_RUNS = 4;
+
+    /** Messages {@code [from, to)} of the log as encoded under {@code key}, one after the other; the batch owns {@code buf}. */
+    record Run(Object key, long from, long to, ByteBuf buf) {
+    }
 
     private final ScheduledExecutorService loop;
     private final long windowNanos;
@@ -42,6 +56,10 @@ final class DrainBatch {
     private final AtomicBoolean timerSet = new AtomicBoolean();
     /** When the last tick was due: its video frame's arrival (source's thread) or the timer's run (loop). */
     private volatile long lastTickNanos;
+    /** The runs made in the slice being drained, released at its end. The loop's only. */
+    private final ArrayList<Run> runs = new ArrayList<>(MAX_RUNS);
+    /** A slice is being drained. The loop's only. */
+    private boolean ticking;
     private final Runnable tick = () -> tick(false);
     private final Runnable timer = this::onTimer;
 
@@ -139,12 +157,49 @@ final class DrainBatch {
 
     private void drain(int count, int from, int to) {
         int end = Math.min(to, from + SLICE);
-        for (int i = from; i < end; i++) {
-            members.get(i).tick();
+        ticking = true;
+        try {
+            for (int i = from; i < end; i++) {
+                members.get(i).tick();
+            }
+        } finally {
+            endRuns();
         }
         if (end < to) {
             continueAfterIo(count, end, to);
         }
+    }
+
+    /** On the loop: the slice's run of {@code key} from {@code from}, or null. */
+    Run run(Object key, long from) {
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            if (r.from() == from && r.key().equals(key)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** On the loop: whether a new run would be kept, so is worth making: in a slice, and room for it. */
+    boolean keepsRuns() {
+        return ticking && runs.size() < MAX_RUNS;
+    }
+
+    /**
+     * On the loop, after {@link #keepsRuns}: the batch owns the run's buffer until the slice ends. Not
+     * across the loop's I/O between slices: a loop shutting down may never run the next slice.
+     */
+    void keep(Run run) {
+        runs.add(run);
+    }
+
+    private void endRuns() {
+        ticking = false;
+        for (int i = 0; i < runs.size(); i++) {
+            runs.get(i).buf().release();
+        }
+        runs.clear();
     }
 
     /** A task scheduled from the loop runs after its next I/O pass, unlike one it executes now. */

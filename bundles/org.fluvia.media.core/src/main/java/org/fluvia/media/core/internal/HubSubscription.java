@@ -1,5 +1,7 @@
 package org.fluvia.media.core.internal;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import org.fluvia.media.api.MediaMessage;
 import org.fluvia.media.api.MediaType;
 import org.fluvia.media.api.Stream;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One reader on a stream: a cursor into the stream's {@link MediaLog}, after the messages it started
@@ -32,6 +35,8 @@ final class HubSubscription implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(HubSubscription.class);
     private static final VarHandle CURSOR;
     private static final VarHandle SIGNALLED;
+    /** A run of more messages than this is a reader catching up, not a tick's few: it reads them one by one. */
+    static final int MAX_RUN_MESSAGES = 64;
 
     static {
         try {
@@ -212,6 +217,65 @@ final class HubSubscription implements Subscription {
                 awaitKeyframe = false;
             }
             return m;
+        }
+    }
+
+    /**
+     * A batch member in a slice of a tick, at the point where the slice's run under {@code key} starts,
+     * or at a point where it can start one: the run, its cursor past it. Null for anything {@link #poll}
+     * must look at message by message: the messages it starts with, a wait for a keyframe, messages
+     * gone from the log or too old.
+     */
+    @Override
+    public ByteBuf pollRun(Object key, Function<MediaMessage, ByteBuf> encoding, ByteBufAllocator alloc) {
+        if (batch == null || hasFirst || awaitKeyframe || closed) {
+            return null;
+        }
+        long c = (long) CURSOR.getOpaque(this);
+        DrainBatch.Run run = batch.run(key, c);
+        if (run == null) {
+            long h = log.head();
+            if (h - c < 2 || h - c > MAX_RUN_MESSAGES || !batch.keepsRuns()) {
+                return null;
+            }
+            ByteBuf made = encodeRun(c, h, encoding, alloc);
+            if (made == null) {
+                return null;
+            }
+            run = new DrainBatch.Run(key, c, h, made);
+            batch.keep(run);
+        }
+        CURSOR.setRelease(this, run.to());
+        return MediaMessage.sharedDuplicate(run.buf());
+    }
+
+    /** Messages {@code [from, to)} encoded into one buffer, or null if one is gone from the log or too old. */
+    private ByteBuf encodeRun(long from, long to, Function<MediaMessage, ByteBuf> encoding, ByteBufAllocator alloc) {
+        MediaMessage[] messages = new MediaMessage[(int) (to - from)];
+        int n = 0;
+        try {
+            int size = 0;
+            for (long seq = from; seq < to; seq++) {
+                MediaMessage m = log.retainAt(seq);
+                if (m == null) {
+                    return null;
+                }
+                messages[n++] = m;
+                if (isBehind(m)) {
+                    return null;
+                }
+                size += encoding.apply(m).readableBytes();
+            }
+            ByteBuf run = alloc.directBuffer(size);
+            for (int i = 0; i < n; i++) {
+                ByteBuf e = encoding.apply(messages[i]);
+                run.writeBytes(e, e.readerIndex(), e.readableBytes());
+            }
+            return run;
+        } finally {
+            for (int i = 0; i < n; i++) {
+                messages[i].release();
+            }
         }
     }
 

@@ -608,6 +608,104 @@ class StreamHubTest {
         }
     }
 
+    @Test
+    void theReadersOfASliceAtOnePointShareOneRunOfTheMessagesSinceTheLastTick() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        int readers = 2 * (DrainBatch.SLICE + 1); // two batches of two slices: 64 members and 1
+        useVhost(config(false, 10, "off", 500)); // no GOP cache: every reader starts at the log's head
+        Object runKey = "test-encoding";
+        java.util.function.Function<MediaMessage, ByteBuf> encoding = m -> m.encoded(runKey, StreamHubTest::tagged);
+        List<ByteBuf> runs = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<ByteBuf> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.netty.buffer.ByteBufAllocator alloc = new io.netty.buffer.AbstractByteBufAllocator(true) {
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) { // the runs' buffers
+                ByteBuf b = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                made.add(b);
+                return b;
+            }
+
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+        List<java.io.ByteArrayOutputStream> written = new ArrayList<>();
+        List<Subscription> subs = new ArrayList<>();
+        try {
+            Publication p = hub.publish(KEY, SourceKind.PUBLISH, "fast");
+            for (int i = 0; i < readers; i++) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                written.add(out);
+                subs.add(hub.subscribe(KEY, new StreamReader() {
+                    public Executor executor() { return loop; }
+                    public void onMessages(Subscription s) { // what a player writes: the run, then each message after it
+                        ByteBuf run = s.pollRun(runKey, encoding, alloc);
+                        if (run != null) {
+                            runs.add(run);
+                            write(out, run);
+                        }
+                        MediaMessage m;
+                        while ((m = s.poll()) != null) {
+                            write(out, encoding.apply(m));
+                            m.release();
+                        }
+                    }
+                }));
+            }
+            p.publish(video(0, true)); // the first frame: a tick of one message, read with poll
+            Thread.sleep(600); // a window later: the next frame ticks every batch (their timers come two windows after the frame)
+            p.publish(audio(20));
+            p.publish(audio(30));
+            p.publish(video(40, false));
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (runs.size() < 2 * DrainGroup.BATCHES && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            loop.execute(() -> done.complete(null)); // after the tick's last slice
+            done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            for (MediaMessage m : List.of(video(0, true), audio(20), audio(30), video(40, false))) {
+                write(expected, tagged(m));
+                m.release();
+            }
+            for (int i = 0; i < readers; i++) {
+                assertArrayEquals(expected.toByteArray(), written.get(i).toByteArray(), "reader " + i + " wrote every message once, in order");
+            }
+            assertEquals(readers, runs.size(), "every reader got the three messages of the tick as one run");
+            assertEquals(2 * DrainGroup.BATCHES, made.size(), "one run made per slice, shared by its readers");
+            runs.forEach(ByteBuf::release);
+            for (ByteBuf run : made) {
+                assertEquals(0, run.refCnt(), "the batch let go of its run when the slice ended");
+            }
+            subs.forEach(Subscription::close);
+            p.close();
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    /** A test encoding of a message: its type id, then its payload. */
+    private static ByteBuf tagged(MediaMessage m) {
+        ByteBuf b = Unpooled.buffer(1 + m.size());
+        b.writeByte(m.type().typeId());
+        b.writeBytes(m.payload(), m.payload().readerIndex(), m.size());
+        return b;
+    }
+
+    private static void write(java.io.ByteArrayOutputStream out, ByteBuf b) {
+        byte[] bytes = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), bytes);
+        out.writeBytes(bytes);
+    }
+
     /** One reader per batch (they are dealt round-robin), each noting when each message came; returns what each noted. */
     private List<java.util.Map<Integer, Long>> readerPerBatch(Executor loop, List<Subscription> subs) {
         List<java.util.Map<Integer, Long>> arrived = new ArrayList<>();

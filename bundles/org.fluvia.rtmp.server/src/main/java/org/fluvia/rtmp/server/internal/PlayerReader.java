@@ -23,6 +23,10 @@ final class PlayerReader implements StreamReader {
     record EncodingKey(int chunkSize, int csid, int streamId) {
     }
 
+    /** What makes two players' chunked forms of every message identical: the key of a run of them. */
+    record RunKey(int chunkSize, int streamId) {
+    }
+
     private final RtmpSession session;
     private final ChannelHandlerContext ctx;
     private final Channel channel;
@@ -32,9 +36,11 @@ final class PlayerReader implements StreamReader {
     private final EncodingKey audioKey;
     private final EncodingKey videoKey;
     private final EncodingKey dataKey;
+    private final RunKey runKey;
     private final Function<MediaMessage, ByteBuf> encodeAudio;
     private final Function<MediaMessage, ByteBuf> encodeVideo;
     private final Function<MediaMessage, ByteBuf> encodeData;
+    private final Function<MediaMessage, ByteBuf> encoding = this::encoding;
     Subscription subscription;
     boolean paused;
     private boolean sawPublish;
@@ -50,6 +56,7 @@ final class PlayerReader implements StreamReader {
         this.audioKey = new EncodingKey(chunkSize, RtmpSession.CSID_AUDIO, streamId);
         this.videoKey = new EncodingKey(chunkSize, RtmpSession.CSID_VIDEO, streamId);
         this.dataKey = new EncodingKey(chunkSize, RtmpSession.CSID_DATA, streamId);
+        this.runKey = new RunKey(chunkSize, streamId);
         this.encodeAudio = encoder(audioKey);
         this.encodeVideo = encoder(videoKey);
         this.encodeData = encoder(dataKey);
@@ -59,6 +66,13 @@ final class PlayerReader implements StreamReader {
     private Function<MediaMessage, ByteBuf> encoder(EncodingKey key) {
         return msg -> ChunkEncoder.encode(channel.alloc(), msg.type().typeId(), key.csid(), msg.timestamp(), key.streamId(),
                 msg.payload(), key.chunkSize());
+    }
+
+    /** A message's chunked form for this player, shared with every player of the same key and owned by the message. */
+    private ByteBuf encoding(MediaMessage m) {
+        MediaType type = m.type();
+        return type == MediaType.AUDIO ? m.encoded(audioKey, encodeAudio)
+                : type == MediaType.VIDEO ? m.encoded(videoKey, encodeVideo) : m.encoded(dataKey, encodeData);
     }
 
     @Override
@@ -72,8 +86,9 @@ final class PlayerReader implements StreamReader {
     }
 
     /**
-     * Writes what is queued while the channel takes it, each message's shared chunk buffer as its own
-     * outbound message from below the chunk encoder, then one flush: the socket gets one gathering
+     * Writes what is queued while the channel takes it, from below the chunk encoder, then one flush:
+     * first the run of messages shared with the other players at a tick, if there is one, then each
+     * further message's shared chunk buffer as its own outbound message. The socket gets one gathering
      * write of all of them (Netty hands the buffers' memory addresses to writev; a composite of them
      * made a ByteBuffer per component on every write). Resumes on writability or unpause.
      */
@@ -83,15 +98,21 @@ final class PlayerReader implements StreamReader {
             return;
         }
         boolean wrote = false;
+        if (channel.isWritable()) {
+            ByteBuf run = s.pollRun(runKey, encoding, channel.alloc());
+            if (run != null) {
+                session.bytesOut += run.readableBytes();
+                out.write(run, out.voidPromise());
+                wrote = true;
+            }
+        }
         while (channel.isWritable()) {
             MediaMessage m = s.poll();
             if (m == null) {
                 break;
             }
             try {
-                MediaType type = m.type();
-                ByteBuf chunks = type == MediaType.AUDIO ? m.encodedDuplicate(audioKey, encodeAudio)
-                        : type == MediaType.VIDEO ? m.encodedDuplicate(videoKey, encodeVideo) : m.encodedDuplicate(dataKey, encodeData);
+                ByteBuf chunks = MediaMessage.sharedDuplicate(encoding(m));
                 session.bytesOut += chunks.readableBytes();
                 out.write(chunks, out.voidPromise());
                 wrote = true;
