@@ -61,6 +61,9 @@ final class FlvPlayer implements StreamReader, Client {
     /** Made once per player, not per message. */
     private final java.util.function.Function<MediaMessage, ByteBuf> encodeTag;
     private final java.util.function.Function<MediaMessage, ByteBuf> encodeChunk;
+    /** A message's shared form for this player, for the runs of them a tick shares ({@link Subscription#pollRun}). */
+    private final java.util.function.Function<MediaMessage, ByteBuf> tagEncoding;
+    private final java.util.function.Function<MediaMessage, ByteBuf> chunkEncoding;
     /** The response is chunked and the tags go out as shared, framed chunks. */
     private boolean framed;
     private final Channel channel;
@@ -83,6 +86,8 @@ final class FlvPlayer implements StreamReader, Client {
         this.ctx = exchange.ctx();
         this.encodeTag = msg -> FlvTags.tag(ctx.alloc(), msg.type().typeId(), msg.timestamp(), msg.payload());
         this.encodeChunk = msg -> HttpExchange.frameChunk(ctx.alloc(), encodeTag.apply(msg));
+        this.tagEncoding = m -> m.encoded(FLV_TAG, encodeTag);
+        this.chunkEncoding = m -> m.encoded(FLV_CHUNK, encodeChunk);
         this.channel = ctx.channel();
         this.waitMs = waitMs;
         this.onEnd = onEnd;
@@ -193,6 +198,13 @@ final class FlvPlayer implements StreamReader, Client {
             return;
         }
         try {
+            if (headersSent && channel.isWritable()) { // a tick's run: one buffer for its messages
+                ByteBuf run = framed ? s.pollRun(FLV_CHUNK, chunkEncoding, ctx.alloc()) : s.pollRun(FLV_TAG, tagEncoding, ctx.alloc());
+                if (run != null) {
+                    bytesOut += run.readableBytes();
+                    batch.add(run);
+                }
+            }
             while (channel.isWritable()) {
                 MediaMessage m = s.poll();
                 if (m == null) {
