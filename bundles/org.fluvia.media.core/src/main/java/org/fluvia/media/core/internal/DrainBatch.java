@@ -33,7 +33,7 @@ final class DrainBatch {
 
     /** Readers per slice: about a millisecond of writes. */
     static final int SLICE = 64;
-    /** Runs kept per tick: the point most members are at, and a few stragglers. */
+    /** Runs kept per slice: the point most members are at, and a few stragglers. */
     static final int MAX_RUNS = 4;
 
     /** Messages {@code [from, to)} of the log as encoded under {@code key}, one after the other; the batch owns {@code buf}. */
