@@ -185,7 +185,7 @@ report_conditions() {
   echo "- Fluvia $(git -C "$(dirname "$DIST")/../.." rev-parse --short HEAD 2>/dev/null || echo '?') (distribution as built), $(java -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | sed 's/.*\///') + libnginx-mod-rtmp $(dpkg-query -W -f '${Version}' libnginx-mod-rtmp 2>/dev/null || echo '?'), 1 worker"
   [ -n "${MW_LATENCY:-}" ] && echo "- Fluvia's batching window: \`mw_latency $MW_LATENCY;\` (nginx-rtmp has no such setting)"
   if [ -s "$WORK/fluvia-starts.txt" ]; then
-    echo "- Fluvia's starts, launch to accepting RTMP (probed every 50 ms): $(sort -n "$WORK/fluvia-starts.txt" | awk '{ v[NR] = $1 } END { printf "%d starts, min %d / median %d / max %d ms", NR, v[1], v[int((NR + 1) / 2)], v[NR] }')"
+    echo "- Fluvia's starts, launch to accepting RTMP (probed every 50 ms): $(sort -n "$WORK/fluvia-starts.txt" | awk '{ v[NR] = $1 } END { printf "%d start%s, min %d / median %d / max %d ms", NR, NR == 1 ? "" : "s", v[1], v[int((NR + 1) / 2)], v[NR] }')"
   fi
   return 0
 }
