@@ -148,12 +148,14 @@ public final class MediaMessage extends AbstractReferenceCounted {
      * A duplicate of {@link #encoded} for the caller to write (or release): the one encoding shared
      * by every reader, each with its own indices.
      *
-     * <p>When the leak detector sampled the shared buffer (Netty wraps one allocation in 128), a
-     * {@code retainedDuplicate()} of it is tracked on its own, with a stack trace at its creation and
-     * another at its release: a thousand players made two thousand stack traces per sampled message,
-     * most of the HTTP-FLV fan-out's allocation. A plain duplicate of a retained sampled buffer shares
-     * its tracking instead (a duplicate that is never released still shows as the shared buffer's
-     * leak); an unsampled one still gets a pooled duplicate.
+     * <p>A plain duplicate of the retained buffer, not a {@code retainedDuplicate()}. When the leak
+     * detector sampled the shared buffer (Netty wraps one allocation in 128), a retained duplicate is
+     * tracked on its own, with a stack trace at its creation and another at its release: a thousand
+     * players made two thousand stack traces per sampled message, most of the HTTP-FLV fan-out's
+     * allocation. A plain duplicate shares the buffer's tracking instead (a duplicate that is never
+     * released still shows as the shared buffer's leak). For an unsampled buffer a plain duplicate is a
+     * small new object, where a pooled one came from Netty's recycler, cold in the cache: 3.7 % of the
+     * CPU samples at 2000 players (docs/BENCHMARKS.md, eleventh session).
      */
     public ByteBuf encodedDuplicate(Object key, Function<MediaMessage, ByteBuf> encoder) {
         return sharedDuplicate(encoded(key, encoder));
@@ -161,11 +163,10 @@ public final class MediaMessage extends AbstractReferenceCounted {
 
     /**
      * A duplicate of a buffer that many readers write, for one of them to own: retained, its own
-     * indices, and sharing the buffer's leak tracking when the detector sampled it (see
-     * {@link #encodedDuplicate}).
+     * indices, sharing the buffer's leak tracking (see {@link #encodedDuplicate}).
      */
     public static ByteBuf sharedDuplicate(ByteBuf shared) {
-        return shared.unwrap() == null ? shared.retainedDuplicate() : shared.retain().duplicate();
+        return shared.retain().duplicate();
     }
 
     /**
