@@ -487,10 +487,10 @@ public final class Load {
                     playerCount > 0 ? (w.rssKib - w.rssBeforeKib) / (double) playerCount : 0.0);
             if (w.serverWrites > 0 && playerCount > 0) {
                 // A fan-out server's CPU follows its writes. syscw counts write(2) and writev(2), not send(2):
-                // nginx-rtmp's read 0, and so do Fluvia's since a player's tick is one buffer (Netty sends a
-                // single buffer with send(2)); what is left are the writes of several buffers.
-                out.printf(Locale.ROOT, "server: %.1f write(2)/writev(2) calls per player per second, send(2) not counted (%.0f bytes each)%n",
-                        perPlayerSecond(w.serverWrites, playerCount, w.seconds), w.bytes / (double) w.serverWrites);
+                // nginx-rtmp's count is 0, and Fluvia's nearly so since a player's tick is one buffer (Netty
+                // sends a single buffer with send(2)); what is left are writes of several buffers.
+                out.printf(Locale.ROOT, "server: %.1f write(2)/writev(2) calls per player per second (send(2) not counted)%n",
+                        perPlayerSecond(w.serverWrites, playerCount, w.seconds));
             }
         }
         if (w.machineTicks != null) {
