@@ -78,7 +78,6 @@ wait_port() {   # wait (bounded, 30 s) until something accepts on 127.0.0.1:$1; 
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-
 # $1 seconds, $2 file: the benchmark stream, 25 fps, GOP 50 frames (2 s), H.264 CBR 900 kbps (filler
 # keeps it at the rate), AAC 96 kbps. Also the JMH TS-mux fixture (run-jmh.sh).
 encode_stream() {
